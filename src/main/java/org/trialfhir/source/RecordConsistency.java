@@ -1,0 +1,125 @@
+package org.trialfhir.source;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.trialfhir.source.Diagnostic.Severity;
+import org.trialfhir.source.TrialRecord.AgeLimit;
+import org.trialfhir.source.TrialRecord.Criterion;
+
+/**
+ * Finds places where a record contradicts itself: ages in the criteria text against the structured age
+ * limits, and enrollment numbers in the summary against the enrollment count. The structured field stays in
+ * the record; each conflict becomes a diagnostic, so nothing is resolved silently.
+ */
+public final class RecordConsistency {
+  private static final Pattern MIN_AGE = Pattern.compile(
+      "(?:age[ds]?\\s*(?:of\\s*)?(?:≥|>=|at least|above)?\\s*(\\d{1,3})\\s*(?:years?)?\\s*(?:old\\s*)?(?:and|or)\\s*"
+          + "(?:older|above|over)|age[ds]?\\s*(?:≥|>=)\\s*(\\d{1,3})|at least\\s*(\\d{1,3})\\s*years of age)",
+      Pattern.CASE_INSENSITIVE);
+  private static final Pattern MAX_AGE = Pattern.compile(
+      "upper age limit of\\s*~?\\s*(\\d{1,3})|age[ds]?\\s*(?:≤|<=)\\s*(\\d{1,3})", Pattern.CASE_INSENSITIVE);
+  private static final Pattern RANGE_AGE = Pattern.compile(
+      "(?:aged?\\s*(?:between|from)?\\s*)(\\d{1,3})\\s*(?:and|to|-)\\s*(\\d{1,3})\\s*years", Pattern.CASE_INSENSITIVE);
+  private static final Pattern ENROLL = Pattern.compile(
+      "(?:approximately|about|around|up to|a total of|~)?\\s*(\\d{1,5})(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+"
+          + "(?:patients|participants|subjects)\\b[^.]{0,80}?\\b(?:will be|are|to be|planned to be)?\\s*enrolled"
+          + "|enroll\\s+(?:approximately|about|up to)?\\s*(\\d{1,5})(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+"
+          + "(?:patients|participants|subjects)"
+          + "|in up to\\s+(\\d{1,5})\\s+(?:patients|participants|subjects)",
+      Pattern.CASE_INSENSITIVE);
+
+  private static final Pattern PER_GROUP =
+      Pattern.compile("\\b(each|per)\\s+(dose\\s+)?(group|cohort|arm|level)", Pattern.CASE_INSENSITIVE);
+
+  private RecordConsistency() {}
+
+  public static List<Diagnostic> check(TrialRecord record) {
+    List<Diagnostic> diagnostics = new ArrayList<>();
+    if (record.eligibility() != null) {
+      List<Criterion> all = new ArrayList<>();
+      flatten(record.eligibility().inclusion(), all);
+      for (Criterion criterion : all) {
+        ages(criterion.text(), record.eligibility().minimumAge(), record.eligibility().maximumAge(), diagnostics);
+      }
+    }
+    if (record.enrollment() != null && record.enrollment().count() != null) {
+      for (String text : new String[] {record.briefSummary(), record.detailedDescription()}) {
+        enrollment(text, record.enrollment().count(), diagnostics);
+      }
+    }
+    return diagnostics;
+  }
+
+  private static void flatten(List<Criterion> criteria, List<Criterion> into) {
+    for (Criterion criterion : criteria) {
+      into.add(criterion);
+      flatten(criterion.children(), into);
+    }
+  }
+
+  private static void ages(String text, AgeLimit min, AgeLimit max, List<Diagnostic> diagnostics) {
+    Matcher range = RANGE_AGE.matcher(text);
+    while (range.find()) {
+      compare(text, range.group(), Integer.parseInt(range.group(1)), min, "minimum", diagnostics);
+      compare(text, range.group(), Integer.parseInt(range.group(2)), max, "maximum", diagnostics);
+    }
+    Matcher low = MIN_AGE.matcher(text);
+    while (low.find()) {
+      compare(text, low.group(), Integer.parseInt(firstGroup(low)), min, "minimum", diagnostics);
+    }
+    Matcher high = MAX_AGE.matcher(text);
+    while (high.find()) {
+      compare(text, high.group(), Integer.parseInt(firstGroup(high)), max, "maximum", diagnostics);
+    }
+  }
+
+  private static void compare(String text, String phrase, int stated, AgeLimit field, String which,
+      List<Diagnostic> diagnostics) {
+    if (field == null || !field.unit().equals("YEARS") || field.value() == stated) {
+      return;
+    }
+    diagnostics.add(new Diagnostic(Severity.WARNING, "Eligibility", 0, phrase.strip(),
+        "criteria text states a " + which + " age of " + stated + " years but the structured " + which
+            + " age is " + field.value() + " years; the structured field is kept"));
+  }
+
+  private static void enrollment(String text, int count, List<Diagnostic> diagnostics) {
+    if (text == null) {
+      return;
+    }
+    Matcher m = ENROLL.matcher(text);
+    while (m.find()) {
+      int low = -1;
+      int high = -1;
+      for (int g = 1; g <= m.groupCount(); g += 2) {
+        if (m.group(g) != null) {
+          low = Integer.parseInt(m.group(g));
+          high = g + 1 <= m.groupCount() && m.group(g + 1) != null ? Integer.parseInt(m.group(g + 1)) : low;
+          break;
+        }
+      }
+      if (low >= 0 && (count < low || count > high) && !perGroup(text, m.start(), m.end())) {
+        diagnostics.add(new Diagnostic(Severity.WARNING, "Enrollment", 0, m.group().strip(),
+            "the description states " + (low == high ? low : low + "-" + high) + " participants but the enrollment"
+                + " count is " + count + "; the enrollment field is kept"));
+      }
+    }
+  }
+
+  /** "3-6 subjects ... in each dose group" counts a cohort, not the study. */
+  private static boolean perGroup(String text, int start, int end) {
+    String window = text.substring(Math.max(0, start - 40), Math.min(text.length(), end + 40));
+    return PER_GROUP.matcher(window).find();
+  }
+
+  private static String firstGroup(Matcher m) {
+    for (int g = 1; g <= m.groupCount(); g++) {
+      if (m.group(g) != null) {
+        return m.group(g);
+      }
+    }
+    throw new IllegalStateException("pattern matched without a number");
+  }
+}

@@ -1,0 +1,46 @@
+package org.trialfhir.source;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds numbers written in scientific notation in registry text, including the forms page renderings break:
+ * lost superscripts ({@code 1×107} is 1×10^7, {@code 1.0×109/L} is 1.0×10^9/L), {@code 10\^9} after escape
+ * removal, {@code 10e6}, ranges ({@code 1-5x10e6/kg}) and spaced forms ({@code 1.5 x 10^9/L}).
+ */
+public final class ScientificNumbers {
+
+  /**
+   * One number (or range) as the text states it; {@code high} equals {@code low} unless a range is given.
+   * {@code lostSuperscript} is true when the exponent was read from digits glued to "10".
+   */
+  public record Mention(BigDecimal low, BigDecimal high, String unit, boolean lostSuperscript, String text,
+      int start, int end) {}
+
+  private static final String DECIMAL = "\\d+(?:\\.\\d+)?";
+  private static final Pattern MENTION = Pattern.compile(
+      "(?<low>" + DECIMAL + ")(?:\\s*[-~–]\\s*(?<high>" + DECIMAL + "))?\\s*[×xX*]\\s*10"
+          + "(?:\\s*\\^\\s*(?<caret>-?\\d{1,2})|[eE](?<e>-?\\d{1,2})|(?<glued>[1-9]\\d?)(?!\\d))"
+          + "(?<unit>\\s*/\\s*[A-Za-zµμ]+\\d?|\\s+(?:[A-Za-z+\\-]+\\s+){0,2}?cells?(?:\\s*/\\s*[A-Za-z]+\\d?)?)?");
+
+  private ScientificNumbers() {}
+
+  /** Every scientific-notation number in {@code text} (already unescaped), in order. */
+  public static List<Mention> find(String text) {
+    List<Mention> mentions = new ArrayList<>();
+    Matcher m = MENTION.matcher(text);
+    while (m.find()) {
+      String exponentText = m.group("caret") != null ? m.group("caret")
+          : m.group("e") != null ? m.group("e") : m.group("glued");
+      int exponent = Integer.parseInt(exponentText);
+      BigDecimal low = new BigDecimal(m.group("low")).scaleByPowerOfTen(exponent);
+      BigDecimal high = m.group("high") == null ? low : new BigDecimal(m.group("high")).scaleByPowerOfTen(exponent);
+      String unit = m.group("unit") == null ? null : m.group("unit").strip().replaceAll("\\s*/\\s*", "/");
+      mentions.add(new Mention(low, high, unit, m.group("glued") != null, m.group(), m.start(), m.end()));
+    }
+    return mentions;
+  }
+}
