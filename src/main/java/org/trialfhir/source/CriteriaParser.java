@@ -35,10 +35,6 @@ public final class CriteriaParser {
   private static final Pattern DOT = Pattern.compile("^(\\d{1,2})[.、．](?!\\d)\\s*");
   private static final Pattern PAREN = Pattern.compile("^[(（]\\s?(\\d{1,2})\\s?[)）]\\s*");
   private static final Pattern CLOSE_PAREN = Pattern.compile("^(\\d{1,2})[)）]\\s*");
-  // Inside a line, a numbered label must follow a sentence end; (n) may stand anywhere.
-  private static final Pattern INLINE_DOT = Pattern.compile("(?<=[.;:。；])\\s*(\\d{1,2})[.、．](?!\\d)\\s+(?=\\S)");
-  private static final Pattern INLINE_CLOSE_PAREN = Pattern.compile("(?<=[.;:,。；])\\s*(\\d{1,2})[)）]\\s*(?=\\S)");
-  private static final Pattern INLINE_PAREN = Pattern.compile("[(（]\\s?(\\d{1,2})\\s?[)）]\\s*(?=\\S)");
   private static final Pattern HEADER =
       Pattern.compile("^(?:key\\s+|main\\s+)?(inclusion|exclusion)\\s+criteria\\b[^\\n]*$", Pattern.CASE_INSENSITIVE);
 
@@ -141,19 +137,85 @@ public final class CriteriaParser {
 
   /** Appends {@code text} to {@code node}, splitting off every inline label that continues an open list. */
   private void splitInline(SourceLine line, Node node, String text) {
-    String rest = text;
     Node current = node;
-    while (true) {
-      Label next = nextInlineLabel(rest);
-      if (next == null) {
-        current.append(rest);
-        return;
+    int from = 0;
+    for (int i = 1; i < text.length(); i++) {
+      Label candidate = inlineLabelAt(text, i);
+      if (candidate == null || !expected(candidate)) {
+        continue;
       }
-      current.append(rest.substring(0, next.start));
-      place(line, next);
+      current.append(text.substring(from, candidate.start));
+      place(line, candidate);
       current = last;
-      rest = rest.substring(next.start + next.length);
+      from = candidate.start + candidate.length;
+      i = from - 1;
     }
+    current.append(text.substring(from));
+  }
+
+  /**
+   * The label whose number starts at {@code i}, if any: "(n)" anywhere, "n." and "n)" only after a sentence
+   * end. Hand-written rather than a regex: it runs at every digit of every criterion.
+   */
+  private static Label inlineLabelAt(String text, int i) {
+    int n = text.length();
+    if (!isDigit(text.charAt(i)) || isDigit(text.charAt(i - 1))) {
+      return null;
+    }
+    int k = i + 1;
+    if (k < n && isDigit(text.charAt(k))) {
+      k++;
+    }
+    if (k >= n || isDigit(text.charAt(k))) {
+      return null;
+    }
+    int number = Integer.parseInt(text, i, k, 10);
+    int close = text.charAt(k) == ' ' && k + 1 < n ? k + 1 : k;
+    int open = text.charAt(i - 1) == ' ' && i >= 2 ? i - 2 : i - 1;
+    if (isClose(text.charAt(close)) && isOpen(text.charAt(open))) {
+      return labelFrom(text, Style.PAREN, number, open, close + 1);
+    }
+    int before = i - 1;
+    while (before >= 0 && Character.isWhitespace(text.charAt(before))) {
+      before--;
+    }
+    if (before < 0) {
+      return null;
+    }
+    char end = text.charAt(before);
+    boolean sentenceEnd = ".;:。；".indexOf(end) >= 0;
+    char after = text.charAt(k);
+    if (sentenceEnd && (after == '.' || after == '、' || after == '．')
+        && k + 1 < n && Character.isWhitespace(text.charAt(k + 1))) {
+      return labelFrom(text, Style.DOT, number, before + 1, k + 1);
+    }
+    if ((sentenceEnd || end == ',') && isClose(after)) {
+      return labelFrom(text, Style.CLOSE_PAREN, number, before + 1, k + 1);
+    }
+    return null;
+  }
+
+  private static Label labelFrom(String text, Style style, int number, int start, int labelEnd) {
+    int end = labelEnd;
+    while (end < text.length() && Character.isWhitespace(text.charAt(end))) {
+      end++;
+    }
+    if (end >= text.length()) {
+      return null; // a label with nothing after it is the text's own number
+    }
+    return new Label(style, number, text.substring(start, labelEnd).strip(), start, end - start);
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isOpen(char c) {
+    return c == '(' || c == '（';
+  }
+
+  private static boolean isClose(char c) {
+    return c == ')' || c == '）';
   }
 
   private void place(SourceLine line, Label label) {
@@ -191,29 +253,6 @@ public final class CriteriaParser {
       }
     }
     last = node;
-  }
-
-  private Label nextInlineLabel(String text) {
-    Label best = null;
-    for (Style style : new Style[] {Style.DOT, Style.PAREN, Style.CLOSE_PAREN}) {
-      Pattern pattern =
-          switch (style) {
-            case DOT -> INLINE_DOT;
-            case PAREN -> INLINE_PAREN;
-            default -> INLINE_CLOSE_PAREN;
-          };
-      Matcher m = pattern.matcher(text);
-      while (m.find()) {
-        Label candidate = new Label(style, Integer.parseInt(m.group(1)), m.group().trim(), m.start(), m.end() - m.start());
-        if (m.start() > 0 && expected(candidate)) {
-          if (best == null || candidate.start < best.start) {
-            best = candidate;
-          }
-          break;
-        }
-      }
-    }
-    return best;
   }
 
   private boolean expected(Label label) {

@@ -1,15 +1,11 @@
 package org.trialfhir.source;
 
-import java.util.regex.Pattern;
-
 /**
  * Cleans registry text of rendering artefacts without changing what it says: markdown backslash escapes
  * ({@code \>} becomes {@code >}, {@code 10\^9} becomes {@code 10^9}) and runs of white space.
  */
 public final class RegistryText {
   // Markdown lets any ASCII punctuation be escaped; CT.gov escapes > < ~ ^ * _ and the dot of "4\.".
-  private static final Pattern ESCAPE = Pattern.compile("\\\\([!-/:-@\\[-`{-~])");
-  private static final Pattern SPACES = Pattern.compile("[ \\t\\u00A0]+");
 
   private RegistryText() {}
 
@@ -18,7 +14,49 @@ public final class RegistryText {
     if (text == null) {
       return null;
     }
-    return SPACES.matcher(ESCAPE.matcher(text).replaceAll("$1")).replaceAll(" ").trim();
+    if (isClean(text)) {
+      return text;
+    }
+    // One pass, no regex: this runs on every line of every record.
+    StringBuilder out = new StringBuilder(text.length());
+    boolean space = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\u00A0') {
+        space = out.length() > 0;
+        continue;
+      }
+      if (space) {
+        out.append(' ');
+        space = false;
+      }
+      if (c == '\\' && i + 1 < text.length() && isAsciiPunctuation(text.charAt(i + 1))) {
+        c = text.charAt(++i);
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+
+  private static boolean isClean(String text) {
+    int n = text.length();
+    if (n == 0) {
+      return true;
+    }
+    if (text.charAt(0) == ' ' || text.charAt(n - 1) == ' ') {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\\' || c == '\t' || c == '\u00A0' || (c == ' ' && text.charAt(i - 1) == ' ')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiPunctuation(char c) {
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
   }
 
   /** Null for null or blank text, else the unescaped text. */
