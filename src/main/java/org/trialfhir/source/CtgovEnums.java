@@ -53,7 +53,7 @@ public final class CtgovEnums {
     }
     word = PHASE_NUMBER.matcher(word).replaceAll("PHASE$1");
     List<String> phases = new ArrayList<>();
-    for (String part : word.split("_(?=PHASE|EARLY)")) {
+    for (String part : word.split("(?<!EARLY)_(?=PHASE|EARLY)")) {
       String phase = part.replace("EARLY_PHASE_", "EARLY_PHASE");
       if (!PHASES.contains(phase)) {
         return List.of();

@@ -26,7 +26,7 @@ public final class TrialReaders {
 
   /** The readers for every format trialfhir knows. */
   public static TrialReaders standard() {
-    return new TrialReaders(List.of(new CtgovPageReader()));
+    return new TrialReaders(List.of(new CtgovJsonReader(), new CtgovPageReader(), new MedPathPageReader()));
   }
 
   /**
