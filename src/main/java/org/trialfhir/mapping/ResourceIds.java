@@ -1,0 +1,144 @@
+package org.trialfhir.mapping;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Turns a registry id or a party's name into the stable FHIR resource id DESIGN.md's Identity contract names:
+ * the same trial, organization, site or person always gets the same id, so a re-import updates in place and two
+ * trials of one sponsor point to one Organization.
+ */
+public final class ResourceIds {
+  /** FHIR R4 id: [A-Za-z0-9\-\.]{1,64}. */
+  static final int MAX_LENGTH = 64;
+
+  private static final int HASH_CHARS = 8;
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+  private static final Pattern NOT_SLUG = Pattern.compile("[^a-z0-9]+");
+  private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
+
+  private ResourceIds() {}
+
+  /** ResearchStudy: the registry id itself ({@code NCT07066982}). */
+  public static String researchStudy(String registryId) {
+    return requireId(registryId);
+  }
+
+  /** The protocol PlanDefinition: {@code NCT07066982-protocol}. */
+  public static String protocol(String registryId) {
+    return requireId(registryId) + "-protocol";
+  }
+
+  /** The eligibility Group: {@code NCT07066982-eligibility}. */
+  public static String eligibility(String registryId) {
+    return requireId(registryId) + "-eligibility";
+  }
+
+  /**
+   * An ActivityDefinition of a trial's protocol from a name or slug of what it defines:
+   * ("NCT07066982", "cyclophosphamide") → {@code NCT07066982-cyclophosphamide}.
+   */
+  public static String activity(String registryId, String part) {
+    return id(requireId(registryId) + "-", requireText(part, "activity name"));
+  }
+
+  /**
+   * A computable name (FHIR {@code name}: a letter, then letters, digits and "_") for a resource with this id:
+   * {@code NCT07066982-cyclophosphamide} → {@code NCT07066982_cyclophosphamide}.
+   */
+  public static String name(String id) {
+    String name = requireText(id, "id").replaceAll("[^A-Za-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    if (name.isEmpty() || !Character.isLetter(name.charAt(0))) {
+      name = "X_" + name;
+    }
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+
+  /** An Organization from its name: "Essen Biotech" → {@code org-essen-biotech}. */
+  public static String organization(String name) {
+    return id("org-", requireText(name, "organization name"));
+  }
+
+  /**
+   * A Location from the facility and where it is; parts the registry does not state are left out, but at least
+   * one must be there: ("District One Hospital", "Beijing", "China") → {@code loc-district-one-hospital-beijing-china}.
+   */
+  public static String location(String facility, String city, String country) {
+    String joined = Stream.of(facility, city, country)
+        .filter(part -> part != null && !part.isBlank())
+        .collect(Collectors.joining(" "));
+    return id("loc-", requireText(joined, "site facility, city or country"));
+  }
+
+  /**
+   * A Practitioner from the name as the registry writes it, degrees and titles left out so that "Yu Zhang, PhD"
+   * and "Yu Zhang" are one person: {@code prac-yu-zhang}.
+   */
+  public static String practitioner(String name) {
+    String bare = PartyMapper.PersonName.parse(requireText(name, "investigator name")).name();
+    return id("prac-", bare.isBlank() ? name : bare);
+  }
+
+  /**
+   * The normalised form of a name: lower case, accents stripped, every run of other characters folded to one
+   * "-". Letters with no ASCII form (CJK, Cyrillic) cannot be kept, so {@link #id} adds a hash when any were lost.
+   */
+  static String slug(String text) {
+    String folded = fold(text);
+    return EDGE_DASHES.matcher(NOT_SLUG.matcher(folded).replaceAll("-")).replaceAll("");
+  }
+
+  private static String id(String prefix, String name) {
+    String slug = slug(name);
+    boolean lostLetters = fold(name).codePoints()
+        .anyMatch(c -> c >= 128 && Character.isLetterOrDigit(c));
+    String candidate = prefix + slug;
+    if (!lostLetters && !slug.isEmpty() && candidate.length() <= MAX_LENGTH) {
+      return candidate;
+    }
+    // The hash is of the whole name (normalised when nothing was lost), so truncated ids stay distinct and stable.
+    String hash = hash(lostLetters || slug.isEmpty() ? Normalizer.normalize(name.strip(), Normalizer.Form.NFC) : slug);
+    int room = MAX_LENGTH - prefix.length() - 1 - HASH_CHARS;
+    String head = EDGE_DASHES.matcher(slug.substring(0, Math.min(room, slug.length()))).replaceAll("");
+    return head.isEmpty() ? prefix + hash : prefix + head + "-" + hash;
+  }
+
+  private static String fold(String text) {
+    String lower = text.toLowerCase(Locale.ROOT)
+        .replace("ß", "ss").replace("æ", "ae").replace("œ", "oe").replace("ø", "o")
+        .replace("ł", "l").replace("đ", "d").replace("ð", "d").replace("þ", "th").replace("ı", "i");
+    return MARKS.matcher(Normalizer.normalize(lower, Normalizer.Form.NFD)).replaceAll("");
+  }
+
+  private static String hash(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, HASH_CHARS);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+  }
+
+  private static String requireId(String registryId) {
+    Objects.requireNonNull(registryId, "registry id");
+    if (!registryId.matches("[A-Za-z0-9\\-.]{1,50}")) {
+      throw new IllegalArgumentException("not usable as a FHIR id: " + registryId);
+    }
+    return registryId;
+  }
+
+  private static String requireText(String text, String what) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("no " + what + " to derive an id from");
+    }
+    return text;
+  }
+}

@@ -1,0 +1,650 @@
+package org.trialfhir.mapping;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.ConceptMap;
+import org.trialfhir.source.ScientificNumbers;
+import org.trialfhir.source.ScientificNumbers.Mention;
+
+/**
+ * Reads the computable limits in one criterion's text into {@link Threshold}s: an analyte phrase the analyte map
+ * knows, a comparator, a value exactly as written and a unit as written. The analyte phrases and unit spellings
+ * come from the ConceptMaps (their source codes), never from tables in this class; what this class knows is the
+ * grammar around them (comparator words, lists such as "ALT and AST", conditions such as "if liver metastases are
+ * present", limits written before their analyte). A limit whose comparator or analyte cannot be read is not
+ * returned: the criterion text keeps it.
+ */
+public final class ThresholdExtractor {
+  /** The analyte-loinc source code for age; age limits also follow their own phrasing ("18 years of age"). */
+  public static final String AGE = "age";
+
+  private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+  private static final String NOT_WORD_BEFORE = "(?<![\\p{L}\\p{N}\\-])";
+  private static final String NOT_WORD_AFTER = "(?![\\p{L}\\p{N}\\-])";
+
+  /** Comparators written before the value, with what they mean. */
+  private static final Map<String, Threshold.Comparator> LEADING = new HashMap<>();
+  /** Comparators written after the value and unit ("18 years and older", "3 or more"). */
+  private static final Map<String, Threshold.Comparator> TRAILING = new HashMap<>();
+
+  static {
+    for (String s : List.of("≥", ">=", "=>", "≧", "⩾", "≥=", "at least", "not less than", "no less than",
+        "not lower than", "no lower than", "not below", "greater than or equal to", "more than or equal to",
+        "higher than or equal to", "equal to or greater than", "equal to or more than", "equal to or higher than",
+        "a minimum of", "minimum of")) {
+      LEADING.put(s, Threshold.Comparator.AT_LEAST);
+    }
+    for (String s : List.of(">", "＞", "more than", "greater than", "higher than", "above", "over", "exceeding",
+        "exceeds", "in excess of")) {
+      LEADING.put(s, Threshold.Comparator.MORE_THAN);
+    }
+    for (String s : List.of("≤", "<=", "=<", "≦", "⩽", "not exceeding", "not to exceed", "does not exceed",
+        "not more than", "no more than", "not greater than", "no greater than", "not higher than", "no higher than",
+        "not above", "less than or equal to", "lower than or equal to", "equal to or less than",
+        "equal to or lower than", "up to", "a maximum of", "maximum of", "at most")) {
+      LEADING.put(s, Threshold.Comparator.AT_MOST);
+    }
+    for (String s : List.of("<", "＜", "less than", "lower than", "below", "under", "fewer than")) {
+      LEADING.put(s, Threshold.Comparator.LESS_THAN);
+    }
+    for (String s : List.of("or more", "or greater", "or higher", "or above", "and above", "or over", "and over",
+        "or older", "and older")) {
+      TRAILING.put(s, Threshold.Comparator.AT_LEAST);
+    }
+    for (String s : List.of("or less", "or lower", "or below", "or fewer", "or younger", "and younger", "or under",
+        "and under")) {
+      TRAILING.put(s, Threshold.Comparator.AT_MOST);
+    }
+  }
+
+  private static final Pattern LEADING_COMPARATOR = alternation(LEADING.keySet());
+  private static final Pattern TRAILING_COMPARATOR = Pattern.compile("\\s*(" + alternation(TRAILING.keySet())
+      .pattern() + ")", FLAGS);
+  private static final String NUMBER_TEXT = "\\d{1,3}(?:,\\d{3})+(?![\\d,])|\\d+(?:\\.\\d+)?";
+  private static final Pattern DIGITS = Pattern.compile(NUMBER_TEXT);
+  private static final Pattern NUMBER =
+      Pattern.compile("(?<![\\p{L}\\p{N}.,^\\-~≈/])(" + NUMBER_TEXT + ")(?![\\d.]\\d)");
+  /** Where a limit may start: a comparator, "between"/"from" of a range, or a number. */
+  private static final Pattern TRIGGER = Pattern.compile(LEADING_COMPARATOR.pattern()
+      + "|" + NOT_WORD_BEFORE + "(?:between|from)\\s+(?=\\d)|" + NUMBER.pattern(), FLAGS);
+  /** Between a leading comparator and its value: nothing, a colon, or "of" ("a minimum of 12"). */
+  private static final Pattern AFTER_COMPARATOR = Pattern.compile("\\s*(?::\\s*|of\\s+)?");
+  private static final Pattern APPROXIMATE = Pattern.compile("(?:~|≈|approximately|about|around|circa|ca\\.)\\s*$",
+      FLAGS);
+  private static final Pattern RANGE_DASH = Pattern.compile("\\s*(?:-|–|—|~|to)\\s*", FLAGS);
+  private static final Pattern BETWEEN = Pattern.compile("(between|from)\\s+", FLAGS);
+  private static final Pattern BETWEEN_AND = Pattern.compile("\\s*(?:and|to|-|–)\\s*", FLAGS);
+  private static final Pattern ULN = Pattern.compile("ULN|upper\\s+(?:limit\\s+of\\s+)?normal|upper\\s+normal\\s+limit",
+      FLAGS);
+  /** A ULN multiple the unit map may not spell: "times ULN", "× the ULN", "-fold the upper limit of normal". */
+  private static final Pattern ULN_UNIT = Pattern.compile("\\s*(?:[×xX*]|times|-?fold)\\s*(?:the\\s+)?"
+      + "(?:institutional\\s+)?(?:ULN|upper\\s+limit\\s+(?:of\\s+)?(?:the\\s+)?normal(?:\\s+range)?"
+      + "|upper\\s+normal\\s+limit)(?![\\p{L}])", FLAGS);
+  /** An unknown unit glued to its number ("4s", "30mmol/L") or, after a space, one with a slash ("mg/day"). */
+  private static final Pattern GLUED_UNIT = Pattern.compile("[\\p{L}µμ%‰][\\p{L}\\p{N}µμ%/^·*]*");
+  private static final Pattern SPACED_SLASH_UNIT =
+      Pattern.compile("\\s+([\\p{L}µμ]+\\d?/[\\p{L}\\p{N}µμ^]+)(?![\\p{L}\\p{N}])");
+  /** "≥10% of white blood cells" is a proportion of something else, not the analyte's own value. */
+  private static final Pattern PROPORTION_OF = Pattern.compile("\\s+of\\s", FLAGS);
+  private static final Pattern OF_AGE = Pattern.compile("\\s*(?:of\\s+age|old)(?![\\p{L}])", FLAGS);
+  private static final Pattern RANGE_ENDS_CRITERION = Pattern.compile("\\s*(?:$|[(（,;.，；。])");
+  private static final Pattern LIST_JOINER =
+      Pattern.compile("\\s*(?:[,/、&+]\\s*)?(?:(?:and/or|and|or|as well as)\\s*)?", FLAGS);
+  private static final Pattern ALIAS_OPEN = Pattern.compile("\\s*[(（]\\s*");
+  private static final Pattern ALIAS_CLOSE = Pattern.compile("\\s*[)）]");
+  /**
+   * What may stand between an analyte and its limit: copulas and measurement words ("was", "score of",
+   * "performance status"), an abbreviation ("creatinine clearance CrCl≥30"), a parenthesis without numbers
+   * ("(ANC)").
+   */
+  private static final Pattern FILLER = Pattern.compile("(?:\\s+|[:：=\\\\]|[(（][^()（）\\d;]{0,40}[)）]|[)）]"
+      + "|" + NOT_WORD_BEFORE + "(?:is|was|were|are|be|should|must|shall|of|count|counts|level|levels|value|values"
+      + "|score|scores|time|performance|status|functional|rate|at|baseline|the|a|an|measured|total)(?![\\p{L}])"
+      + "|(?<![\\p{L}])[A-Z][a-z]?[A-Z][A-Za-z]{0,3}(?![\\p{L}\\p{N}]))*");
+  private static final Pattern CONDITION_WORD = Pattern.compile(
+      "(?:if|when|unless|for|in\\s+(?:patients|subjects|participants|children|adults|those|case|the\\s+presence))"
+          + "(?![\\p{L}])", FLAGS);
+  /** "if liver metastases are present, serum bilirubin ≤ 3.0 ×ULN": a condition leading its clause. */
+  private static final Pattern LEADING_CONDITION =
+      Pattern.compile("\\s*(" + CONDITION_WORD.pattern() + "[^,，;；:()]*?)\\s*[,，:]", FLAGS);
+  /** "(for patients with Gilbert's syndrome ≤3.0×ULN)": a condition right before a limit. */
+  private static final Pattern CONDITION_BEFORE_LIMIT =
+      Pattern.compile("\\s*(" + CONDITION_WORD.pattern() + "[^,，;；:()]*?)\\s*[,，:]?\\s*", FLAGS);
+  /** "Karnofsky ≥70% for pediatric patients": a condition right after a limit. */
+  private static final Pattern TRAILING_CONDITION =
+      Pattern.compile("\\s*(" + CONDITION_WORD.pattern() + "\\s[^,，;；.。()（）\\d<>≤≥]*?)\\s*(?=[,，;；.。)）]|$)",
+          FLAGS);
+  private static final Pattern FOR_ANALYTE = Pattern.compile("\\s*(?:for|in)\\s", FLAGS);
+  private static final Pattern CLAUSE_END = Pattern.compile("[;；。]|\\.(?=\\s|$)");
+  private static final Pattern EXPONENT_TEXT = Pattern.compile("10\\s*(?:\\^\\s*(-?\\d{1,2})|[eE](-?\\d{1,2})|"
+      + "([1-9]\\d?))");
+
+  private final Pattern analytes;
+  private final Map<String, String> analyteCodes = new HashMap<>();
+  private final List<UnitSpelling> units = new ArrayList<>();
+  private final Map<String, String> unitCodes = new HashMap<>();
+
+  /** A unit spelling from the unit map, as a whitespace-tolerant pattern. */
+  private record UnitSpelling(String code, Pattern pattern) {}
+
+  /** An analyte phrase found in the text. */
+  private record Found(int start, int end, String code, String written) {}
+
+  /** A limit found in the text before it is given its analyte. */
+  private record Limit(int start, int end, Threshold.Comparator comparator, BigDecimal value, BigDecimal high,
+      String unit, String unitKey, boolean impliesAge) {}
+
+  /** What one criterion's text yields: its thresholds, and the limits no analyte could be found for. */
+  public record Reading(List<Threshold> thresholds, List<Threshold> unattributed) {
+    public Reading {
+      thresholds = List.copyOf(thresholds);
+      unattributed = List.copyOf(unattributed);
+    }
+  }
+
+  /**
+   * @param analytePhrases the source codes of the analyte map (lower-case phrases such as "platelets")
+   * @param unitSpellings the source codes of the unit map (spellings such as "×10^9/L", "mL/min", "years")
+   */
+  public ThresholdExtractor(Collection<String> analytePhrases, Collection<String> unitSpellings) {
+    List<String> phrases = new ArrayList<>(new LinkedHashSet<>(analytePhrases));
+    phrases.sort(Comparator.comparingInt(String::length).reversed());
+    List<String> alternatives = new ArrayList<>();
+    for (String phrase : phrases) {
+      analyteCodes.putIfAbsent(fold(phrase), phrase);
+      String body = String.join("\\s+", quotedWords(phrase));
+      // "aged 18 to 75 years": the participle names age too.
+      alternatives.add(phrase.equalsIgnoreCase(AGE) ? body + "d?" : body);
+    }
+    analytes = alternatives.isEmpty() ? null
+        : Pattern.compile(NOT_WORD_BEFORE + "(?:" + String.join("|", alternatives) + ")" + NOT_WORD_AFTER, FLAGS);
+    List<String> spellings = new ArrayList<>(new LinkedHashSet<>(unitSpellings));
+    spellings.sort(Comparator.comparingInt(String::length).reversed());
+    for (String spelling : spellings) {
+      if (spelling.isBlank()) {
+        continue;
+      }
+      unitCodes.putIfAbsent(compact(spelling), spelling);
+      units.add(new UnitSpelling(spelling, Pattern.compile("\\s*(" + tolerant(spelling) + ")"
+          + (Character.isLetterOrDigit(spelling.charAt(spelling.length() - 1)) ? "(?![\\p{L}\\p{N}])" : ""),
+          FLAGS)));
+    }
+  }
+
+  /** An extractor for the analyte phrases of the analyte-loinc map and the unit spellings of the unit-ucum map. */
+  public static ThresholdExtractor from(ConceptMaps maps) {
+    return new ThresholdExtractor(sourceCodes(maps, "analyte-loinc"), sourceCodes(maps, "unit-ucum"));
+  }
+
+  private static List<String> sourceCodes(ConceptMaps maps, String mapId) {
+    List<String> codes = new ArrayList<>();
+    for (ConceptMap map : maps.all()) {
+      if (mapId.equals(map.getIdElement().getIdPart()) || map.hasUrl() && map.getUrl().endsWith("/" + mapId)) {
+        for (ConceptMap.ConceptMapGroupComponent group : map.getGroup()) {
+          for (ConceptMap.SourceElementComponent element : group.getElement()) {
+            if (element.hasCode()) {
+              codes.add(element.getCode());
+            }
+          }
+        }
+      }
+    }
+    if (codes.isEmpty()) {
+      throw new IllegalStateException("the ConceptMap " + mapId + " is missing or empty; thresholds need it");
+    }
+    return codes;
+  }
+
+  /** The thresholds in one criterion's text, in the order the text states them. */
+  public List<Threshold> find(String text) {
+    return read(text).thresholds();
+  }
+
+  /** The thresholds in one criterion's text, and the limits (comparator, value, unit) no analyte was found for. */
+  public Reading read(String text) {
+    if (text == null || text.isBlank()) {
+      return new Reading(List.of(), List.of());
+    }
+    List<Found> found = analytes(text);
+    List<List<Found>> groups = groups(text, found);
+    List<Limit> limits = limits(text);
+    List<Threshold> thresholds = new ArrayList<>();
+    List<Threshold> unattributed = new ArrayList<>();
+    Limit previous = null;
+    List<Found> previousGroup = null;
+    for (Limit limit : limits) {
+      List<Found> group = groupBefore(text, groups, limit);
+      String condition = null;
+      if (group != null) {
+        condition = firstNonNull(leadingCondition(text, group.get(0).start()), trailingCondition(text, limit.end()));
+      } else {
+        group = analytesAfter(text, found, limit);
+        if (group == null && limit.impliesAge()) {
+          group = List.of(new Found(limit.start(), limit.start(), AGE, null));
+        }
+        if (group == null && previous != null) {
+          condition = firstNonNull(conditionBefore(text, limit.start()), trailingCondition(text, limit.end()));
+          if (condition != null && sameKind(previous, limit) && noAnalyteBetween(found, previous.end(),
+              limit.start())) {
+            group = previousGroup;
+          }
+        }
+      }
+      if (group == null) {
+        unattributed.add(threshold(text, null, limit, null));
+        continue;
+      }
+      for (Found analyte : group) {
+        thresholds.add(threshold(text, analyte, limit, condition));
+      }
+      previous = limit;
+      previousGroup = group;
+    }
+    return new Reading(thresholds, unattributed);
+  }
+
+  private static Threshold threshold(String text, Found analyte, Limit limit, String condition) {
+    boolean uln = limit.unit() != null && ULN.matcher(limit.unit()).find();
+    return new Threshold(analyte == null ? null : analyte.code(), analyte == null ? null : analyte.written(),
+        limit.comparator(), limit.value(), limit.high(), limit.unit(), limit.unitKey(), uln, condition,
+        text.substring(limit.start(), limit.end()).strip());
+  }
+
+  // ---- analytes ------------------------------------------------------------------------------------------
+
+  private List<Found> analytes(String text) {
+    List<Found> found = new ArrayList<>();
+    if (analytes == null) {
+      return found;
+    }
+    Matcher m = analytes.matcher(text);
+    while (m.find()) {
+      String written = m.group();
+      String code = analyteCodes.get(fold(written));
+      if (code == null && written.toLowerCase(Locale.ROOT).endsWith("d")) {
+        code = analyteCodes.get(fold(written.substring(0, written.length() - 1)));
+      }
+      if (code != null) {
+        found.add(new Found(m.start(), m.end(), code, written));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Joins analytes written as a list ("ALT and AST", "AST/ALT", "ALT and/or AST") and drops an abbreviation in
+   * parentheses right after its full name ("Absolute neutrophil count (ANC)").
+   */
+  private static List<List<Found>> groups(String text, List<Found> found) {
+    List<List<Found>> groups = new ArrayList<>();
+    List<Found> current = null;
+    Found last = null;
+    for (Found f : found) {
+      if (last != null && (isAlias(text, last, f) || f.code().equals(last.code()))) {
+        continue;
+      }
+      if (current != null && LIST_JOINER.matcher(text.substring(last.end(), f.start())).matches()) {
+        current.add(f);
+      } else {
+        current = new ArrayList<>();
+        current.add(f);
+        groups.add(current);
+      }
+      last = f;
+    }
+    return groups;
+  }
+
+  private static boolean isAlias(String text, Found name, Found abbreviation) {
+    String between = text.substring(name.end(), abbreviation.start());
+    if (between.isBlank()) {
+      // "creatinine clearance CrCl≥30mL/min": a name and its abbreviation side by side.
+      return true;
+    }
+    if (!ALIAS_OPEN.matcher(between).matches()) {
+      return false;
+    }
+    Matcher close = ALIAS_CLOSE.matcher(text);
+    close.region(abbreviation.end(), text.length());
+    return close.lookingAt();
+  }
+
+  /** The group of analytes right before the limit, with only filler words between ("ECOG score of 0-2"). */
+  private static List<Found> groupBefore(String text, List<List<Found>> groups, Limit limit) {
+    List<Found> candidate = null;
+    for (List<Found> group : groups) {
+      if (group.get(group.size() - 1).end() <= limit.start()) {
+        candidate = group;
+      }
+    }
+    if (candidate == null) {
+      return null;
+    }
+    String between = text.substring(candidate.get(candidate.size() - 1).end(), limit.start());
+    return FILLER.matcher(between).matches() ? candidate : null;
+  }
+
+  /** "≤ 2.5 times the upper limit of normal for AST and ALT": analytes named after the limit, in its clause. */
+  private static List<Found> analytesAfter(String text, List<Found> found, Limit limit) {
+    Matcher forWord = FOR_ANALYTE.matcher(text);
+    forWord.region(limit.end(), text.length());
+    if (!forWord.lookingAt()) {
+      return null;
+    }
+    int end = clauseEnd(text, forWord.end());
+    List<Found> named = new ArrayList<>();
+    for (Found f : found) {
+      if (f.start() >= forWord.end() && f.end() <= end) {
+        named.add(f);
+      }
+    }
+    return named.isEmpty() ? null : named;
+  }
+
+  private static boolean noAnalyteBetween(List<Found> found, int from, int to) {
+    return found.stream().noneMatch(f -> f.start() >= from && f.end() <= to);
+  }
+
+  /** An orphan limit may continue the previous analyte only when it is the same kind of quantity. */
+  private static boolean sameKind(Limit previous, Limit limit) {
+    boolean previousUln = previous.unit() != null && ULN.matcher(previous.unit()).find();
+    boolean limitUln = limit.unit() != null && ULN.matcher(limit.unit()).find();
+    if (previousUln || limitUln) {
+      return previousUln && limitUln;
+    }
+    return previous.unit() != null && limit.unit() != null && compact(previous.unit()).equals(compact(limit.unit()));
+  }
+
+  // ---- conditions ----------------------------------------------------------------------------------------
+
+  private static String leadingCondition(String text, int analyteStart) {
+    int start = clauseStart(text, analyteStart);
+    Matcher m = LEADING_CONDITION.matcher(text);
+    m.region(start, analyteStart);
+    return m.lookingAt() ? m.group(1).strip() : null;
+  }
+
+  private static String conditionBefore(String text, int limitStart) {
+    int start = Math.max(clauseStart(text, limitStart), Math.max(text.lastIndexOf(',', limitStart - 1),
+        text.lastIndexOf('，', limitStart - 1)) + 1);
+    int paren = Math.max(text.lastIndexOf('(', limitStart - 1), text.lastIndexOf('（', limitStart - 1));
+    // "…, if liver metastases are present, ≤ 3.0 ×ULN": the condition runs up to the comma before the limit.
+    int from = Math.max(clauseStart(text, limitStart), paren + 1);
+    Matcher m = CONDITION_BEFORE_LIMIT.matcher(text);
+    m.region(from, limitStart);
+    if (m.matches()) {
+      return m.group(1).strip();
+    }
+    m.region(start, limitStart);
+    return m.matches() ? m.group(1).strip() : null;
+  }
+
+  private static String trailingCondition(String text, int limitEnd) {
+    Matcher m = TRAILING_CONDITION.matcher(text);
+    m.region(limitEnd, text.length());
+    return m.lookingAt() ? m.group(1).strip() : null;
+  }
+
+  /** Where the clause holding {@code index} starts: after the last ';', '(', '。' or sentence end before it. */
+  private static int clauseStart(String text, int index) {
+    int start = 0;
+    for (int i = index - 1; i >= 0; i--) {
+      char c = text.charAt(i);
+      if (c == ';' || c == '；' || c == '。' || c == '(' || c == '（'
+          || c == '.' && i + 1 < text.length() && Character.isWhitespace(text.charAt(i + 1))) {
+        start = i + 1;
+        break;
+      }
+    }
+    return start;
+  }
+
+  private static int clauseEnd(String text, int from) {
+    Matcher m = CLAUSE_END.matcher(text);
+    return m.find(from) ? m.start() : text.length();
+  }
+
+  // ---- limits --------------------------------------------------------------------------------------------
+
+  private List<Limit> limits(String text) {
+    List<Mention> scientific = ScientificNumbers.find(text);
+    List<Limit> limits = new ArrayList<>();
+    Matcher trigger = TRIGGER.matcher(text);
+    int from = 0;
+    while (from < text.length() && trigger.find(from)) {
+      Limit limit = limitAt(text, trigger.start(), trigger.end(), scientific);
+      if (limit != null && !proportion(text, limit)) {
+        limits.add(limit);
+        from = limit.end();
+      } else {
+        from = trigger.end();
+      }
+    }
+    return limits;
+  }
+
+  private Limit limitAt(String text, int start, int triggerEnd, List<Mention> scientific) {
+    String word = text.substring(start, triggerEnd);
+    Threshold.Comparator leading = LEADING.get(word.toLowerCase(Locale.ROOT).replaceAll("\\s+", " "));
+    if (leading != null) {
+      Matcher gap = AFTER_COMPARATOR.matcher(text);
+      gap.region(triggerEnd, text.length());
+      gap.lookingAt();
+      Matcher number = NUMBER.matcher(text);
+      number.region(gap.end(), text.length());
+      if (!number.lookingAt()) {
+        return null;
+      }
+      Value value = valueAt(text, number, scientific);
+      if (value.high() != null) {
+        return null;
+      }
+      return new Limit(start, value.end(), leading, value.low(), null, value.unit(), value.unitKey(),
+          ofAge(text, value.end()));
+    }
+    Matcher between = BETWEEN.matcher(text);
+    between.region(start, text.length());
+    if (between.lookingAt()) {
+      return betweenAt(text, start, between.end(), scientific);
+    }
+    Matcher number = NUMBER.matcher(text);
+    number.region(start, text.length());
+    if (!number.lookingAt() || APPROXIMATE.matcher(text.substring(Math.max(0, start - 15), start)).find()) {
+      return null;
+    }
+    Value value = valueAt(text, number, scientific);
+    if (value.high() != null) {
+      boolean opensCriterion = text.substring(0, start).isBlank() && value.unit() != null
+          && RANGE_ENDS_CRITERION.matcher(text).region(value.end(), text.length()).lookingAt();
+      return new Limit(start, value.end(), null, value.low(), value.high(), value.unit(), value.unitKey(),
+          opensCriterion || ofAge(text, value.end()));
+    }
+    Matcher trailing = TRAILING_COMPARATOR.matcher(text);
+    trailing.region(value.end(), text.length());
+    if (!trailing.lookingAt()) {
+      return null;
+    }
+    String words = trailing.group(1).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+    boolean age = words.endsWith("older") || words.endsWith("younger") || ofAge(text, trailing.end());
+    return new Limit(start, trailing.end(), TRAILING.get(words), value.low(), null, value.unit(), value.unitKey(),
+        age);
+  }
+
+  private static boolean ofAge(String text, int from) {
+    return OF_AGE.matcher(text).region(from, text.length()).lookingAt();
+  }
+
+  /** "between 18 and 75 years", "from 12 to 70 years". */
+  private Limit betweenAt(String text, int start, int from, List<Mention> scientific) {
+    Matcher number = NUMBER.matcher(text);
+    number.region(from, text.length());
+    if (!number.lookingAt()) {
+      return null;
+    }
+    Value low = valueAt(text, number, scientific);
+    if (low.high() != null) {
+      // "from 12 to 70 years" reads as a range already.
+      return new Limit(start, low.end(), null, low.low(), low.high(), low.unit(), low.unitKey(),
+          ofAge(text, low.end()));
+    }
+    Matcher and = BETWEEN_AND.matcher(text);
+    and.region(low.end(), text.length());
+    if (!and.lookingAt()) {
+      return null;
+    }
+    Matcher second = NUMBER.matcher(text);
+    second.region(and.end(), text.length());
+    if (!second.lookingAt()) {
+      return null;
+    }
+    Value high = valueAt(text, second, scientific);
+    if (high.high() != null || low.unit() != null && (high.unit() == null || !sameUnit(low, high))) {
+      return null;
+    }
+    return new Limit(start, high.end(), null, low.low(), high.low(), high.unit(), high.unitKey(),
+        ofAge(text, high.end()));
+  }
+
+  /** A number with its unit, or a range "0-2", "12 Years to 70 Years", "1-5×10^6/kg". */
+  private record Value(BigDecimal low, BigDecimal high, String unit, String unitKey, int end) {}
+
+  private Value valueAt(String text, Matcher number, List<Mention> scientific) {
+    BigDecimal low = decimal(number.group(1));
+    Value single = unitAt(text, number.start(1), number.end(1), low, scientific);
+    Matcher dash = RANGE_DASH.matcher(text);
+    dash.region(single.end(), text.length());
+    if (dash.lookingAt()) {
+      // NUMBER refuses a digit right after '-' (it guards "SLEDAI-2000"), so read the high end's digits directly.
+      Matcher digits = DIGITS.matcher(text);
+      digits.region(dash.end(), text.length());
+      if (digits.lookingAt()) {
+        BigDecimal high = decimal(digits.group());
+        Value upper = unitAt(text, digits.start(), digits.end(), high, scientific);
+        if (single.unit() == null || upper.unit() != null && sameUnit(single, upper)) {
+          return new Value(low, high, upper.unit(), upper.unitKey(), upper.end());
+        }
+      }
+    }
+    return single;
+  }
+
+  private static boolean sameUnit(Value a, Value b) {
+    return a.unit() != null && b.unit() != null && compact(a.unit()).equals(compact(b.unit()));
+  }
+
+  private Value unitAt(String text, int numberStart, int numberEnd, BigDecimal value, List<Mention> scientific) {
+    for (UnitSpelling spelling : units) {
+      Matcher m = spelling.pattern().matcher(text);
+      m.region(numberEnd, text.length());
+      if (m.lookingAt()) {
+        return new Value(value, null, m.group(1), spelling.code(), m.end());
+      }
+    }
+    for (Mention mention : scientific) {
+      if (mention.start() == numberStart && mention.end() > numberEnd && mention.low().compareTo(
+          mention.high()) == 0) {
+        String unit = text.substring(numberEnd, mention.end()).strip();
+        return new Value(value, null, unit, scientificKey(unit, mention), mention.end());
+      }
+    }
+    Matcher uln = ULN_UNIT.matcher(text);
+    uln.region(numberEnd, text.length());
+    if (uln.lookingAt()) {
+      String unit = text.substring(numberEnd, uln.end()).strip();
+      return new Value(value, null, unit, unitCodes.get(compact(unit)), uln.end());
+    }
+    Matcher glued = GLUED_UNIT.matcher(text);
+    glued.region(numberEnd, text.length());
+    if (glued.lookingAt()) {
+      String unit = glued.group().replaceAll("[.·*]+$", "");
+      return new Value(value, null, unit, unitCodes.get(compact(unit)), numberEnd + unit.length());
+    }
+    Matcher slash = SPACED_SLASH_UNIT.matcher(text);
+    slash.region(numberEnd, text.length());
+    if (slash.lookingAt()) {
+      return new Value(value, null, slash.group(1), unitCodes.get(compact(slash.group(1))), slash.end());
+    }
+    return new Value(value, null, null, null, numberEnd);
+  }
+
+  /** "50×109/L" is 50 × 10^9 per L: when the unit map lacks the spelling as written, try it as "×10^9/L". */
+  private String scientificKey(String unit, Mention mention) {
+    String written = unitCodes.get(compact(unit));
+    if (written != null) {
+      return written;
+    }
+    Matcher exponent = EXPONENT_TEXT.matcher(unit);
+    if (!exponent.find()) {
+      return null;
+    }
+    String power = firstNonNull(firstNonNull(exponent.group(1), exponent.group(2)), exponent.group(3));
+    return unitCodes.get(compact("×10^" + power + (mention.unit() == null ? "" : mention.unit())));
+  }
+
+  private static boolean proportion(String text, Limit limit) {
+    return "%".equals(limit.unit()) && PROPORTION_OF.matcher(text).region(limit.end(), text.length()).lookingAt();
+  }
+
+  // ---- text helpers --------------------------------------------------------------------------------------
+
+  private static Pattern alternation(Collection<String> phrases) {
+    List<String> sorted = new ArrayList<>(phrases);
+    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    List<String> parts = new ArrayList<>();
+    for (String phrase : sorted) {
+      String body = String.join("\\s+", quotedWords(phrase));
+      parts.add(Character.isLetter(phrase.charAt(0)) ? NOT_WORD_BEFORE + body + "(?![\\p{L}])" : body);
+    }
+    return Pattern.compile("(?:" + String.join("|", parts) + ")", FLAGS);
+  }
+
+  private static List<String> quotedWords(String phrase) {
+    return List.of(phrase.strip().split("\\s+")).stream().map(Pattern::quote).toList();
+  }
+
+  /** A unit spelling as a pattern that tolerates spacing around symbols ("×ULN" matches "× ULN"). */
+  private static String tolerant(String spelling) {
+    StringBuilder pattern = new StringBuilder();
+    String s = spelling.strip();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isWhitespace(c)) {
+        while (i + 1 < s.length() && Character.isWhitespace(s.charAt(i + 1))) {
+          i++;
+        }
+        pattern.append("\\s*");
+      } else {
+        pattern.append(Pattern.quote(String.valueOf(c)));
+        if (!Character.isLetterOrDigit(c) && i + 1 < s.length()) {
+          pattern.append("\\s*");
+        }
+      }
+    }
+    return pattern.toString();
+  }
+
+  private static BigDecimal decimal(String written) {
+    return new BigDecimal(written.replace(",", ""));
+  }
+
+  private static String fold(String phrase) {
+    return phrase.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+  }
+
+  private static String compact(String unit) {
+    return unit.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+  }
+
+  private static <T> T firstNonNull(T a, T b) {
+    return a != null ? a : b;
+  }
+}
