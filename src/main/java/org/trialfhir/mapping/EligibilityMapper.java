@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -46,6 +47,7 @@ public final class EligibilityMapper {
   private static final String SECTION = "Eligibility";
   /** The unit-ucum source code of a score written without a unit ("ECOG 0-2", "Karnofsky ≥60"). */
   private static final String SCORE = "{score}";
+  private static final Pattern SCORE_DISPLAY = Pattern.compile("\\bscore\\b", Pattern.CASE_INSENSITIVE);
   /** UCUM codes of time: an age stated in any other unit is not an age limit. */
   private static final Set<String> TIME_CODES = Set.of("a", "mo", "wk", "d", "h", "min");
 
@@ -89,7 +91,12 @@ public final class EligibilityMapper {
       int n = 0;
       for (Threshold threshold : criterion.reading().thresholds()) {
         if (ThresholdExtractor.AGE.equals(threshold.analyte())) {
-          continue; // ages feed the one Age characteristic
+          // ages feed the one Age characteristic; an exclusion's age is an upper or lower bound in disguise
+          if (criterion.exclude()) {
+            diagnostics.add(new Diagnostic(Severity.INFO, SECTION, 0, threshold.text(), "exclusion criterion "
+                + criterion.id() + " states an age; not used for the Age characteristic, kept as text"));
+          }
+          continue;
         }
         GroupCharacteristicComponent limit = threshold(criterion, threshold, diagnostics);
         if (limit != null) {
@@ -265,20 +272,21 @@ public final class EligibilityMapper {
 
   private GroupCharacteristicComponent threshold(Characteristic criterion, Threshold threshold,
       List<Diagnostic> diagnostics) {
-    Optional<Coding> unit = threshold.unit() == null ? maps.translate(UNITS, SCORE) : ucum(threshold);
+    Optional<Coding> analyte = maps.translate(ANALYTES, threshold.analyte());
+    Optional<Coding> unit = threshold.unit() != null ? ucum(threshold)
+        : analyte.filter(EligibilityMapper::isScore).map(score -> scoreUnit());
     if (unit.isEmpty()) {
       diagnostics.add(new Diagnostic(Severity.WARNING, SECTION, 0, threshold.text(), "criterion "
-          + criterion.id() + ": " + (threshold.unit() == null ? "unit-ucum has no code for a score"
-              : "unit \"" + threshold.unit() + "\" has no UCUM code in unit-ucum")
+          + criterion.id() + ": " + (threshold.unit() == null ? "no unit written and " + threshold.analyteText()
+              + " is no score" : "unit \"" + threshold.unit() + "\" has no UCUM code in unit-ucum")
           + "; the " + threshold.analyteText() + " limit is left out (the criterion text keeps it)"));
       return null;
     }
     GroupCharacteristicComponent characteristic = new GroupCharacteristicComponent();
     CodeableConcept code = new CodeableConcept();
-    Optional<Coding> analyte = maps.translate(ANALYTES, threshold.analyte());
     analyte.ifPresentOrElse(code::addCoding, () -> diagnostics.add(new Diagnostic(Severity.INFO, SECTION, 0,
-        threshold.analyteText(), "criterion " + criterion.id() + ": analyte-loinc has no code for \""
-            + threshold.analyte() + "\"; the limit is kept with the analyte as text")));
+        threshold.analyteText(), "criterion " + criterion.id() + ": analyte-loinc maps \"" + threshold.analyte()
+            + "\" to no code; the limit is kept with the analyte as text")));
     characteristic.setCode(code.setText(threshold.analyteText()));
     characteristic.setValue(value(threshold, unit.get()));
     characteristic.setExclude(criterion.exclude());
@@ -290,6 +298,16 @@ public final class EligibilityMapper {
       characteristic.addExtension(THRESHOLD_CONDITION, new StringType(threshold.condition()));
     }
     return characteristic;
+  }
+
+  /** A score ("ECOG Performance Status score") is the one analyte whose limit needs no unit written. */
+  private static boolean isScore(Coding analyte) {
+    return analyte.hasDisplay() && SCORE_DISPLAY.matcher(analyte.getDisplay()).find();
+  }
+
+  /** UCUM for a score: the unit map's, or the UCUM annotation {score} when the map has none. */
+  private Coding scoreUnit() {
+    return maps.translate(UNITS, SCORE).orElseGet(() -> new Coding(UCUM, SCORE, "score"));
   }
 
   /**
@@ -311,12 +329,11 @@ public final class EligibilityMapper {
     return quantity;
   }
 
+  /** A quantity with the unit as written; a score, written without one, is labelled with the UCUM display. */
   private static Quantity quantity(BigDecimal value, String written, Coding unit) {
     Quantity quantity = new Quantity();
     quantity.setValue(value);
-    if (written != null) {
-      quantity.setUnit(written);
-    }
+    quantity.setUnit(written != null ? written : unit.getDisplay());
     return quantity.setSystem(unit.hasSystem() ? unit.getSystem() : UCUM).setCode(unit.getCode());
   }
 
@@ -326,15 +343,16 @@ public final class EligibilityMapper {
     return unit.isPresent() ? unit : maps.translate(UNITS, threshold.unit());
   }
 
-  /** A limit with a unit UCUM knows but no analyte the map knows ("≥ 0.6 x 10^9/L" of "LY"): say so. */
+  /**
+   * A measurement limit whose analyte no phrase of analyte-loinc names ("Centrocyte count ≥1×10^9/L"): say so, so
+   * the map can grow. Counts and grades without a unit ("NYHA class ≥3"), durations ("at least 4 weeks") and
+   * units the unit map does not know either (drug doses such as "mg/day") are not reported.
+   */
   private void unattributed(Characteristic criterion, List<Diagnostic> diagnostics) {
     for (Threshold limit : criterion.reading().unattributed()) {
-      if (limit.unit() == null) {
-        continue; // "1 or more", "NYHA class ≥3": counts and grades, not measurements
-      }
-      Optional<Coding> unit = ucum(limit);
-      if (unit.isPresent() && TIME_CODES.contains(unit.get().getCode())) {
-        continue; // "within at least 4 weeks": durations, not patient values
+      Optional<Coding> unit = limit.unit() == null ? Optional.empty() : ucum(limit);
+      if (unit.isEmpty() || TIME_CODES.contains(unit.get().getCode())) {
+        continue;
       }
       diagnostics.add(new Diagnostic(Severity.INFO, SECTION, 0, limit.text(), "criterion " + criterion.id()
           + ": a limit whose analyte analyte-loinc does not know; kept as text only"));

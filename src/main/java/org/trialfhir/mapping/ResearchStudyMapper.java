@@ -109,6 +109,8 @@ public final class ResearchStudyMapper {
   /** Words, with a decimal tail kept ("Claudin18.2"). */
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:\\.\\p{N}+)*");
   private static final int LONGEST_NAME_IN_WORDS = 3;
+  /** "AML (Acute Myeloid Leukemia)": a name with its other spelling in parentheses. */
+  private static final Pattern ABBREVIATED = Pattern.compile("([^()]+)\\(([^()]+)\\)");
 
   private final ConceptMaps maps;
   /** Map id → source code → the display the map gives it ("RECRUITING" → "Recruiting"). */
@@ -247,10 +249,26 @@ public final class ResearchStudyMapper {
     study.setPhase(concept(PHASE_MAP, String.join("/", phases), "phase", Severity.WARNING, diagnostics));
   }
 
+  /**
+   * The names a condition is written under: the whole text, then for "AML (Acute Myeloid Leukemia)" the
+   * abbreviation and the spelled-out name — registries write both, and either may be the one the map knows.
+   */
+  static List<String> conditionNames(String condition) {
+    String whole = condition.strip().toLowerCase(Locale.ROOT);
+    Matcher m = ABBREVIATED.matcher(whole);
+    return m.matches() ? List.of(whole, m.group(2).strip(), m.group(1).strip()) : List.of(whole);
+  }
+
   // CT.gov conditions: SNOMED CT where condition-snomed knows the lower-cased text; the text always as written.
   private CodeableConcept condition(String condition, List<Diagnostic> diagnostics) {
     CodeableConcept concept = new CodeableConcept().setText(condition);
-    Optional<Coding> snomed = translate(CONDITION_MAP, condition.strip().toLowerCase(Locale.ROOT));
+    Optional<Coding> snomed = Optional.empty();
+    for (String name : conditionNames(condition)) {
+      snomed = translate(CONDITION_MAP, name);
+      if (snomed.isPresent()) {
+        break;
+      }
+    }
     if (snomed.isPresent()) {
       concept.addCoding(snomed.get());
     } else {

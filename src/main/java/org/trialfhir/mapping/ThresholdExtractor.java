@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hl7.fhir.r4.model.ConceptMap;
 import org.trialfhir.source.ScientificNumbers;
 import org.trialfhir.source.ScientificNumbers.Mention;
 
@@ -69,7 +68,8 @@ public final class ThresholdExtractor {
   private static final Pattern LEADING_COMPARATOR = alternation(LEADING.keySet());
   private static final Pattern TRAILING_COMPARATOR = Pattern.compile("\\s*(" + alternation(TRAILING.keySet())
       .pattern() + ")", FLAGS);
-  private static final String NUMBER_TEXT = "\\d{1,3}(?:,\\d{3})+(?![\\d,])|\\d+(?:\\.\\d+)?";
+  private static final String NUMBER_TEXT = "\\d{1,3}(?:,\\d{3})+(?![\\d,])|\\d{1,3}(?:[ \\u00A0\\u2009\\u202F]\\d{3})+"
+      + "(?![\\d.,])|\\d+(?:\\.\\d+)?";
   private static final Pattern DIGITS = Pattern.compile(NUMBER_TEXT);
   private static final Pattern NUMBER =
       Pattern.compile("(?<![\\p{L}\\p{N}.,^\\-~≈/])(" + NUMBER_TEXT + ")(?![\\d.]\\d)");
@@ -80,6 +80,9 @@ public final class ThresholdExtractor {
   private static final Pattern AFTER_COMPARATOR = Pattern.compile("\\s*(?::\\s*|of\\s+)?");
   private static final Pattern APPROXIMATE = Pattern.compile("(?:~|≈|approximately|about|around|circa|ca\\.)\\s*$",
       FLAGS);
+  private static final String SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+  private static final Pattern SCORE_LIST =
+      Pattern.compile("\\d{1,2}(?:\\s*,\\s*\\d{1,2})*\\s*,?\\s+(?:or|and)\\s+\\d{1,2}(?![\\d.\\p{L}%])", FLAGS);
   private static final Pattern RANGE_DASH = Pattern.compile("\\s*(?:-|–|—|~|to)\\s*", FLAGS);
   private static final Pattern BETWEEN = Pattern.compile("(between|from)\\s+", FLAGS);
   private static final Pattern BETWEEN_AND = Pattern.compile("\\s*(?:and|to|-|–)\\s*", FLAGS);
@@ -90,7 +93,10 @@ public final class ThresholdExtractor {
       + "(?:institutional\\s+)?(?:ULN|upper\\s+limit\\s+(?:of\\s+)?(?:the\\s+)?normal(?:\\s+range)?"
       + "|upper\\s+normal\\s+limit)(?![\\p{L}])", FLAGS);
   /** An unknown unit glued to its number ("4s", "30mmol/L") or, after a space, one with a slash ("mg/day"). */
-  private static final Pattern GLUED_UNIT = Pattern.compile("[\\p{L}µμ%‰][\\p{L}\\p{N}µμ%/^·*]*");
+  private static final Pattern GLUED_UNIT =
+      Pattern.compile("(?:/[\\p{L}µμ]|[\\p{L}µμ%‰])[\\p{L}\\p{N}µμ%/^·*⁰¹²³⁴⁵⁶⁷⁸⁹]*");
+  /** A power of ten the scientific-number reader does not know ("× 10⁹/L"): a unit, if an unknown one. */
+  private static final Pattern POWER_UNIT = Pattern.compile("\\s*[×xX*]\\s*10[^\\s,;，；)）]*");
   private static final Pattern SPACED_SLASH_UNIT =
       Pattern.compile("\\s+([\\p{L}µμ]+\\d?/[\\p{L}\\p{N}µμ^]+)(?![\\p{L}\\p{N}])");
   /** "≥10% of white blood cells" is a proportion of something else, not the analyte's own value. */
@@ -106,12 +112,15 @@ public final class ThresholdExtractor {
    * "performance status"), an abbreviation ("creatinine clearance CrCl≥30"), a parenthesis without numbers
    * ("(ANC)").
    */
-  private static final Pattern FILLER = Pattern.compile("(?:\\s+|[:：=\\\\]|[(（][^()（）\\d;]{0,40}[)）]|[)）]"
+  private static final Pattern FILLER = Pattern.compile("(?:\\s|[:：=\\\\]|[(（][^()（）\\d;]{0,40}[)）]|[)）]"
       + "|" + NOT_WORD_BEFORE + "(?:is|was|were|are|be|should|must|shall|of|count|counts|level|levels|value|values"
       + "|score|scores|time|performance|status|functional|rate|at|baseline|the|a|an|measured|total)(?![\\p{L}])"
       + "|(?<![\\p{L}])[A-Z][a-z]?[A-Z][A-Za-z]{0,3}(?![\\p{L}\\p{N}]))*");
+  /** Filler is a few words ("functional status score of"); a longer stretch separates analyte and limit. */
+  private static final int MAX_FILLER = 60;
   private static final Pattern CONDITION_WORD = Pattern.compile(
-      "(?:if|when|unless|for|in\\s+(?:patients|subjects|participants|children|adults|those|case|the\\s+presence))"
+      "(?:if|when|unless|except|for"
+          + "|in\\s+(?:patients|subjects|participants|children|adults|those|case|the\\s+presence))"
           + "(?![\\p{L}])", FLAGS);
   /** "if liver metastases are present, serum bilirubin ≤ 3.0 ×ULN": a condition leading its clause. */
   private static final Pattern LEADING_CONDITION =
@@ -121,7 +130,8 @@ public final class ThresholdExtractor {
       Pattern.compile("\\s*(" + CONDITION_WORD.pattern() + "[^,，;；:()]*?)\\s*[,，:]?\\s*", FLAGS);
   /** "Karnofsky ≥70% for pediatric patients": a condition right after a limit. */
   private static final Pattern TRAILING_CONDITION =
-      Pattern.compile("\\s*(" + CONDITION_WORD.pattern() + "\\s[^,，;；.。()（）\\d<>≤≥]*?)\\s*(?=[,，;；.。)）]|$)",
+      Pattern.compile("\\s*(" + CONDITION_WORD.pattern() + "\\s[^,，;；.。()（）\\d<>≤≥]*?)"
+          + "\\s*(?=[,，;；.。)）]|$)",
           FLAGS);
   private static final Pattern FOR_ANALYTE = Pattern.compile("\\s*(?:for|in)\\s", FLAGS);
   private static final Pattern CLAUSE_END = Pattern.compile("[;；。]|\\.(?=\\s|$)");
@@ -182,26 +192,7 @@ public final class ThresholdExtractor {
 
   /** An extractor for the analyte phrases of the analyte-loinc map and the unit spellings of the unit-ucum map. */
   public static ThresholdExtractor from(ConceptMaps maps) {
-    return new ThresholdExtractor(sourceCodes(maps, "analyte-loinc"), sourceCodes(maps, "unit-ucum"));
-  }
-
-  private static List<String> sourceCodes(ConceptMaps maps, String mapId) {
-    List<String> codes = new ArrayList<>();
-    for (ConceptMap map : maps.all()) {
-      if (mapId.equals(map.getIdElement().getIdPart()) || map.hasUrl() && map.getUrl().endsWith("/" + mapId)) {
-        for (ConceptMap.ConceptMapGroupComponent group : map.getGroup()) {
-          for (ConceptMap.SourceElementComponent element : group.getElement()) {
-            if (element.hasCode()) {
-              codes.add(element.getCode());
-            }
-          }
-        }
-      }
-    }
-    if (codes.isEmpty()) {
-      throw new IllegalStateException("the ConceptMap " + mapId + " is missing or empty; thresholds need it");
-    }
-    return codes;
+    return new ThresholdExtractor(maps.sourceCodes("analyte-loinc"), maps.sourceCodes("unit-ucum"));
   }
 
   /** The thresholds in one criterion's text, in the order the text states them. */
@@ -289,11 +280,13 @@ public final class ThresholdExtractor {
     List<Found> current = null;
     Found last = null;
     for (Found f : found) {
-      if (last != null && (isAlias(text, last, f) || f.code().equals(last.code()))) {
+      if (last != null && isAlias(text, last, f)) {
         continue;
       }
       if (current != null && LIST_JOINER.matcher(text.substring(last.end(), f.start())).matches()) {
-        current.add(f);
+        if (current.stream().noneMatch(g -> g.code().equals(f.code()))) {
+          current.add(f);
+        }
       } else {
         current = new ArrayList<>();
         current.add(f);
@@ -330,7 +323,7 @@ public final class ThresholdExtractor {
       return null;
     }
     String between = text.substring(candidate.get(candidate.size() - 1).end(), limit.start());
-    return FILLER.matcher(between).matches() ? candidate : null;
+    return between.length() <= MAX_FILLER && FILLER.matcher(between).matches() ? candidate : null;
   }
 
   /** "≤ 2.5 times the upper limit of normal for AST and ALT": analytes named after the limit, in its clause. */
@@ -373,19 +366,35 @@ public final class ThresholdExtractor {
     return m.lookingAt() ? m.group(1).strip() : null;
   }
 
+  /**
+   * The condition written right before a limit that names no analyte: "(for patients with Gilbert's
+   * syndrome ≤3.0×ULN)", "; if liver metastases are present, ≤ 3.0 ×ULN", "except patients with Gilbert's
+   * syndrome (≤ 3 × ULN)".
+   */
   private static String conditionBefore(String text, int limitStart) {
-    int start = Math.max(clauseStart(text, limitStart), Math.max(text.lastIndexOf(',', limitStart - 1),
-        text.lastIndexOf('，', limitStart - 1)) + 1);
-    int paren = Math.max(text.lastIndexOf('(', limitStart - 1), text.lastIndexOf('（', limitStart - 1));
-    // "…, if liver metastases are present, ≤ 3.0 ×ULN": the condition runs up to the comma before the limit.
-    int from = Math.max(clauseStart(text, limitStart), paren + 1);
-    Matcher m = CONDITION_BEFORE_LIMIT.matcher(text);
-    m.region(from, limitStart);
-    if (m.matches()) {
-      return m.group(1).strip();
+    int clause = clauseStart(text, limitStart);
+    String condition = conditionIn(text, clause, limitStart);
+    int comma = lastComma(text, limitStart) + 1;
+    if (condition == null && comma > clause) {
+      condition = conditionIn(text, comma, limitStart);
     }
-    m.region(start, limitStart);
+    boolean opensParenthesis = clause > 0 && (text.charAt(clause - 1) == '(' || text.charAt(clause - 1) == '（')
+        && text.substring(clause, limitStart).isBlank();
+    if (condition == null && opensParenthesis) {
+      int paren = clause - 1;
+      condition = conditionIn(text, Math.max(clauseStart(text, paren), lastComma(text, paren) + 1), paren);
+    }
+    return condition;
+  }
+
+  private static String conditionIn(String text, int from, int to) {
+    Matcher m = CONDITION_BEFORE_LIMIT.matcher(text);
+    m.region(from, to);
     return m.matches() ? m.group(1).strip() : null;
+  }
+
+  private static int lastComma(String text, int before) {
+    return Math.max(text.lastIndexOf(',', before - 1), text.lastIndexOf('，', before - 1));
   }
 
   private static String trailingCondition(String text, int limitEnd) {
@@ -534,7 +543,30 @@ public final class ThresholdExtractor {
         }
       }
     }
+    if (single.unit() == null) {
+      Value list = consecutiveList(text, number, low);
+      if (list != null && unitAt(text, list.end(), list.end(), low, scientific).unit() == null) {
+        return list;
+      }
+    }
     return single;
+  }
+
+  /** "ECOG performance status of 0, 1 or 2": consecutive whole scores listed, the range 0..2. */
+  private static Value consecutiveList(String text, Matcher number, BigDecimal low) {
+    Matcher list = SCORE_LIST.matcher(text);
+    list.region(number.start(1), text.length());
+    if (low.scale() > 0 || !list.lookingAt()) {
+      return null;
+    }
+    Matcher digits = Pattern.compile("\\d+").matcher(list.group());
+    int expected = low.intValueExact();
+    while (digits.find()) {
+      if (Integer.parseInt(digits.group()) != expected++) {
+        return null;
+      }
+    }
+    return new Value(low, BigDecimal.valueOf(expected - 1L), null, null, list.end());
   }
 
   private static boolean sameUnit(Value a, Value b) {
@@ -561,6 +593,12 @@ public final class ThresholdExtractor {
     if (uln.lookingAt()) {
       String unit = text.substring(numberEnd, uln.end()).strip();
       return new Value(value, null, unit, unitCodes.get(compact(unit)), uln.end());
+    }
+    Matcher power = POWER_UNIT.matcher(text);
+    power.region(numberEnd, text.length());
+    if (power.lookingAt()) {
+      String unit = text.substring(numberEnd, power.end()).strip();
+      return new Value(value, null, unit, unitCodes.get(compact(superscriptsAsPowers(unit))), power.end());
     }
     Matcher glued = GLUED_UNIT.matcher(text);
     glued.region(numberEnd, text.length());
@@ -632,8 +670,23 @@ public final class ThresholdExtractor {
     return pattern.toString();
   }
 
+  /** "× 10⁹/L" as the unit map spells it, "× 10^9/L". */
+  private static String superscriptsAsPowers(String unit) {
+    StringBuilder out = new StringBuilder();
+    boolean inPower = false;
+    for (char c : unit.toCharArray()) {
+      int digit = SUPERSCRIPTS.indexOf(c);
+      if (digit >= 0 && !inPower) {
+        out.append('^');
+      }
+      inPower = digit >= 0;
+      out.append(digit >= 0 ? (char) ('0' + digit) : c);
+    }
+    return out.toString();
+  }
+
   private static BigDecimal decimal(String written) {
-    return new BigDecimal(written.replace(",", ""));
+    return new BigDecimal(written.replaceAll("[,\\s\\u00A0\\u2009\\u202F]", ""));
   }
 
   private static String fold(String phrase) {

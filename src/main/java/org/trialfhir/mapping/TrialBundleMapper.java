@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Resource;
@@ -22,6 +23,7 @@ public final class TrialBundleMapper {
   private final ResearchStudyMapper studies;
   private final ProtocolMapper protocols;
   private final EligibilityMapper eligibility;
+  private final NarrativeWriter narratives = new NarrativeWriter();
 
   public TrialBundleMapper(ConceptMaps maps) {
     this.parties = new PartyMapper();
@@ -43,6 +45,9 @@ public final class TrialBundleMapper {
     resources.addAll(protocol.activities());
     resources.add(eligibility.map(record, diagnostics));
     resources.addAll(mapped.resources());
+    Map<String, ActivityDefinition> activitiesByUrl = new LinkedHashMap<>();
+    protocol.activities().forEach(activity -> activitiesByUrl.put(activity.getUrl(), activity));
+    resources.forEach(resource -> narratives.write(resource, activitiesByUrl));
     return new TrialResources(resources, diagnostics);
   }
 

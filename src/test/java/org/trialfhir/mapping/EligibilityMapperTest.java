@@ -374,9 +374,8 @@ class EligibilityMapperTest {
     assertValue("0", ecog.getLow().getValue());
     assertValue("1", ecog.getHigh().getValue());
     // "cardiac ejection fraction ≥50%"
-    GroupCharacteristicComponent lvef = thresholds(group, c -> "ejection fraction".equals(c.getCode().getText()))
-        .get(0);
-    assertTrue(lvef.getCode().getCoding().stream().anyMatch(c -> LOINC.equals(c.getSystem())));
+    GroupCharacteristicComponent lvef = onlyThreshold(group, loinc("10230-1"));
+    assertEquals("cardiac ejection fraction", lvef.getCode().getText());
     assertEquals(QuantityComparator.GREATER_OR_EQUAL, lvef.getValueQuantity().getComparator());
     assertValue("50", lvef.getValueQuantity().getValue());
     assertEquals("%", lvef.getValueQuantity().getCode());

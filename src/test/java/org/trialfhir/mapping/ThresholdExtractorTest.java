@@ -110,7 +110,8 @@ class ThresholdExtractorTest {
   void readsALimitWrittenBeforeItsAnalytesAndAConditionalList() {
     // NCT06412458 inclusion 8.9): "≤ 2.5 times ... for ... (AST) and ... (ALT); if ..., ALT and/or AST ≤ 5.0 ..."
     List<Threshold> found = find("≤ 2.5 times the upper limit of normal for albumin transaminase (AST) and albumin "
-        + "transaminase (ALT); if liver metastases are present, ALT and/or AST ≤ 5.0 times the upper limit of normal;");
+        + "transaminase (ALT); if liver metastases are present, ALT and/or AST ≤ 5.0 times the upper limit of "
+        + "normal;");
     assertEquals(4, found.size(), found::toString);
     assertEquals(List.of("ast", "alt", "alt", "ast"), found.stream().map(Threshold::analyte).toList());
     assertEquals(new BigDecimal("2.5"), found.get(1).value());
@@ -132,7 +133,8 @@ class ThresholdExtractorTest {
   @Test
   void doesNotInventAComparatorTheTextLost() {
     // NCT06690827 inclusion 7.4: "* 5.0×ULN" lost its comparator; only the two 3.0×ULN limits are read
-    List<Threshold> found = find("Liver function: ALT and AST ≤3.0×ULN (for patients with liver invasion * 5.0×ULN);");
+    List<Threshold> found =
+        find("Liver function: ALT and AST ≤3.0×ULN (for patients with liver invasion * 5.0×ULN);");
     assertEquals(List.of("alt", "ast"), found.stream().map(Threshold::analyte).toList());
     assertTrue(found.stream().noneMatch(t -> t.value().compareTo(new BigDecimal("5.0")) == 0), found::toString);
     assertTrue(found.stream().allMatch(t -> t.condition() == null));
@@ -158,6 +160,35 @@ class ThresholdExtractorTest {
   }
 
   @Test
+  void readsAListOfConsecutiveScoresAsARange() {
+    // a common ECOG phrasing: "0, 1 or 2" is the range 0..2; "0, 2 or 3" is no range
+    Threshold list = only("ECOG performance status of 0, 1 or 2");
+    assertTrue(list.isRange());
+    assertEquals(new BigDecimal("2"), list.high());
+    assertTrue(find("ECOG 0, 2 or 3").isEmpty());
+  }
+
+  @Test
+  void keepsAConditionNamedBeforeAParenthesisedLimit() {
+    // "except patients with Gilbert's syndrome (≤ 3 × ULN)": the alternative limit and whom it is for
+    List<Threshold> found =
+        find("Total bilirubin ≤ 1.5 × ULN, except patients with Gilbert's syndrome (≤ 3 × ULN)");
+    assertEquals(2, found.size(), found::toString);
+    assertEquals("except patients with Gilbert's syndrome", found.get(1).condition());
+  }
+
+  @Test
+  void readsUnitsTheUnitMapDoesNotSpellAsUnknownNotAsAbsent() {
+    // "/μL" and a superscript power are units as written; the mapper decides whether UCUM knows them
+    Threshold perMicrolitre = only("platelets ≥ 100,000/μL");
+    assertEquals(new BigDecimal("100000"), perMicrolitre.value());
+    assertEquals("/μL", perMicrolitre.unit());
+    assertEquals("× 10⁹/L", only("Absolute neutrophil count (ANC) ≥ 1.0 × 10⁹/L").unit());
+    // thousands grouped by a space: 75 000, not 75
+    assertEquals(new BigDecimal("75000"), only("Platelets > 75 000/mm3").value());
+  }
+
+  @Test
   void keepsATrailingConditionOfAnAlternativeScore() {
     // NCT07066982 inclusion "Age and Performance Status": ECOG 0-1, or Karnofsky ≥70% for pediatric patients
     List<Threshold> found = find("ECOG performance status 0-1 (or Karnofsky ≥70% for pediatric patients), "
@@ -180,9 +211,10 @@ class ThresholdExtractorTest {
     assertLimit(only("Blood oxygen saturation >92%."), "blood oxygen saturation", Comparator.MORE_THAN, "92",
         "%");
     // NCT06412458 exclusion 15.: an exclusion's limit in words
-    Threshold ef = find("history of chronic congestive heart failure with NYHA class ≥3 (refer to Appendix 3) cardiac "
+    Threshold ef = find("history of chronic congestive heart failure with NYHA class ≥3 (refer to Appendix 3) "
+        + "cardiac "
         + "ejection fraction less than 50% in the 6 months prior to screening").get(0);
-    assertLimit(ef, "ejection fraction", Comparator.LESS_THAN, "50", "%");
+    assertLimit(ef, "cardiac ejection fraction", Comparator.LESS_THAN, "50", "%");
   }
 
   @Test
@@ -251,10 +283,11 @@ class ThresholdExtractorTest {
 
   @Test
   void reportsLimitsWithoutAKnownAnalyte() {
-    // NCT06412458 inclusion 8.2): "Absolute lymphocyte cell count (LY)" is no phrase of the analyte map
-    ThresholdExtractor.Reading reading = EXTRACTOR.read("Absolute lymphocyte cell count (LY) ≥ 0.6 x 10^9/L;");
+    // "Absolute eosinophil count" is no phrase of the analyte map: its limit is reported, not attributed
+    ThresholdExtractor.Reading reading = EXTRACTOR.read("Absolute eosinophil count ≥ 0.6 x 10^9/L;");
     assertTrue(reading.thresholds().isEmpty(), reading::toString);
     assertEquals(1, reading.unattributed().size());
     assertEquals("≥ 0.6 x 10^9/L", reading.unattributed().get(0).text());
+    assertNull(reading.unattributed().get(0).analyte());
   }
 }

@@ -1,0 +1,152 @@
+package org.trialfhir.mapping;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.Group.GroupCharacteristicComponent;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Range;
+import org.hl7.fhir.utilities.xhtml.XhtmlNode;
+
+/**
+ * Writes the narrative of an eligibility Group: age range, sex and healthy volunteers, the inclusion and exclusion
+ * criteria as nested lists with their labels, and the computable limits read from them as a table.
+ */
+final class EligibilityNarrative {
+  /** UCUM time units an age is stated in, as words. */
+  private static final Map<String, String> AGE_UNITS = Map.of("a", "years", "mo", "months", "wk", "weeks", "d", "days");
+
+  private EligibilityNarrative() {}
+
+  static void group(Group group, XhtmlNode div) {
+    Xhtml.heading(div, group.hasName() ? group.getName() : group.getIdElement().getIdPart());
+    List<GroupCharacteristicComponent> inclusion = new ArrayList<>();
+    List<GroupCharacteristicComponent> exclusion = new ArrayList<>();
+    List<GroupCharacteristicComponent> limits = new ArrayList<>();
+    GroupCharacteristicComponent age = null;
+    GroupCharacteristicComponent sex = null;
+    GroupCharacteristicComponent volunteers = null;
+    for (GroupCharacteristicComponent characteristic : group.getCharacteristic()) {
+      String kind = criterionKind(characteristic);
+      if ("inclusion-criterion".equals(kind)) {
+        inclusion.add(characteristic);
+      } else if ("exclusion-criterion".equals(kind)) {
+        exclusion.add(characteristic);
+      } else if ("age".equals(characteristic.getId())) {
+        age = characteristic;
+      } else if ("sex".equals(characteristic.getId())) {
+        sex = characteristic;
+      } else if ("healthy-volunteers".equals(characteristic.getId())) {
+        volunteers = characteristic;
+      } else if (characteristic.hasExtension(EligibilityMapper.SOURCE_CRITERION)) {
+        limits.add(characteristic);
+      }
+    }
+    Xhtml.Facts facts = new Xhtml.Facts()
+        .add("Age", age == null ? "not limited" : age(age))
+        .add("Sex", sex == null || !sex.hasValueCodeableConcept() ? "all" : Xhtml.concept(sex.getValueCodeableConcept()));
+    if (volunteers != null && volunteers.hasValueBooleanType()) {
+      facts.add("Accepts healthy volunteers", volunteers.getValueBooleanType().booleanValue() ? "yes" : "no");
+    }
+    facts.writeTo(div);
+    criteria(div, "Inclusion criteria", inclusion);
+    criteria(div, "Exclusion criteria", exclusion);
+    if (!limits.isEmpty()) {
+      Xhtml.heading(div, "Computable limits read from the criteria");
+      XhtmlNode body = Xhtml.table(div, "Criterion", "Analyte", "Limit", "Relative to", "Condition");
+      for (GroupCharacteristicComponent limit : limits) {
+        Xhtml.row(body, string(limit, EligibilityMapper.SOURCE_CRITERION), Xhtml.coded(limit.getCode()),
+            limitValue(limit), relative(limit), string(limit, EligibilityMapper.THRESHOLD_CONDITION));
+      }
+    }
+  }
+
+  private static String criterionKind(GroupCharacteristicComponent characteristic) {
+    for (Coding coding : characteristic.getCode().getCoding()) {
+      if (EligibilityMapper.CHARACTERISTIC_SYSTEM.equals(coding.getSystem())) {
+        return coding.getCode();
+      }
+    }
+    return null;
+  }
+
+  /** "16 years or older", "18–75 years", "up to 70 years", with the criterion it was read from, if any. */
+  private static String age(GroupCharacteristicComponent age) {
+    if (!age.hasValueRange()) {
+      return null;
+    }
+    Range range = age.getValueRange();
+    Quantity low = range.getLow();
+    Quantity high = range.getHigh();
+    String text;
+    if (low.hasValue() && high.hasValue()) {
+      text = Xhtml.number(low.getValue()) + "–" + Xhtml.number(high.getValue()) + " " + ageUnit(high);
+    } else if (low.hasValue()) {
+      text = Xhtml.number(low.getValue()) + " " + ageUnit(low) + " or older";
+    } else {
+      text = "up to " + Xhtml.number(high.getValue()) + " " + ageUnit(high);
+    }
+    String source = string(age, EligibilityMapper.SOURCE_CRITERION);
+    return source == null ? text : text + " (from criterion " + source + ")";
+  }
+
+  private static String ageUnit(Quantity quantity) {
+    return AGE_UNITS.getOrDefault(quantity.getCode(), Xhtml.unit(quantity));
+  }
+
+  /**
+   * The criteria as a list nested the way the ids nest them ({@code inc-4.8.1} under {@code inc-4.8}), each item
+   * its label and text.
+   */
+  private static void criteria(XhtmlNode div, String heading, List<GroupCharacteristicComponent> criteria) {
+    if (criteria.isEmpty()) {
+      return;
+    }
+    Xhtml.heading(div, heading);
+    XhtmlNode top = div.addTag("ul");
+    Map<String, XhtmlNode> items = new HashMap<>();
+    Map<String, XhtmlNode> sublists = new HashMap<>();
+    for (GroupCharacteristicComponent criterion : criteria) {
+      String id = criterion.getId();
+      String parentId = id == null || id.lastIndexOf('.') < 0 ? null : id.substring(0, id.lastIndexOf('.'));
+      XhtmlNode list = top;
+      if (parentId != null && items.containsKey(parentId)) {
+        list = sublists.computeIfAbsent(parentId, p -> items.get(p).addTag("ul"));
+      }
+      String label = string(criterion, EligibilityMapper.CRITERION_LABEL);
+      String text = criterion.hasValueCodeableConcept() ? Xhtml.concept(criterion.getValueCodeableConcept()) : null;
+      XhtmlNode item = list.addTag("li");
+      item.addText((label == null ? "" : label + " ") + (text == null ? "" : text));
+      if (id != null) {
+        items.put(id, item);
+      }
+    }
+  }
+
+  private static String limitValue(GroupCharacteristicComponent limit) {
+    if (limit.hasValueQuantity()) {
+      return Xhtml.quantity(limit.getValueQuantity());
+    }
+    if (limit.hasValueRange()) {
+      return Xhtml.range(limit.getValueRange());
+    }
+    return null;
+  }
+
+  private static String relative(GroupCharacteristicComponent limit) {
+    String code = string(limit, EligibilityMapper.RELATIVE_TO_NORMAL);
+    if (code == null) {
+      return null;
+    }
+    return "upper".equals(code) ? "ULN (upper limit of normal)" : code + " limit of normal";
+  }
+
+  private static String string(GroupCharacteristicComponent characteristic, String url) {
+    Extension extension = characteristic.getExtensionByUrl(url);
+    return extension == null || !extension.hasValue() ? null : extension.getValue().primitiveValue();
+  }
+}
