@@ -48,7 +48,8 @@ final class EligibilityNarrative {
     }
     Xhtml.Facts facts = new Xhtml.Facts()
         .add("Age", age == null ? "not limited" : age(age))
-        .add("Sex", sex == null || !sex.hasValueCodeableConcept() ? "all" : Xhtml.concept(sex.getValueCodeableConcept()));
+        .add("Sex", sex == null || !sex.hasValueCodeableConcept() ? "all"
+            : Xhtml.concept(sex.getValueCodeableConcept()));
     if (volunteers != null && volunteers.hasValueBooleanType()) {
       facts.add("Accepts healthy volunteers", volunteers.getValueBooleanType().booleanValue() ? "yes" : "no");
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.hl7.fhir.r4.model.ActivityDefinition;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Dosage;
 import org.hl7.fhir.r4.model.Dosage.DosageDoseAndRateComponent;
 import org.hl7.fhir.r4.model.Extension;
@@ -85,7 +86,8 @@ final class ProtocolNarrative {
   void activity(ActivityDefinition activity, XhtmlNode div) {
     Xhtml.heading(div, activity.hasTitle() ? activity.getTitle() : activity.getIdElement().getIdPart());
     Xhtml.Facts facts = new Xhtml.Facts();
-    facts.add("Product", activity.hasProductCodeableConcept() ? Xhtml.coded(activity.getProductCodeableConcept()) : null);
+    facts.add("Product",
+        activity.hasProductCodeableConcept() ? Xhtml.coded(activity.getProductCodeableConcept()) : null);
     facts.add("Dose", dose(activity));
     for (Dosage dosage : activity.getDosage()) {
       facts.add("Route", dosage.hasRoute() ? Xhtml.coded(dosage.getRoute()) : null);
@@ -102,8 +104,9 @@ final class ProtocolNarrative {
 
   /**
    * Actions at any depth with study days go under each of their days; an action without days that points to a
-   * definition (or has no sub-actions) is undated; sub-actions without days of a dated action are its alternatives
-   * (dose levels), shown in its Dose cell; any other action is a group whose sub-actions are looked at in turn.
+   * definition (or has no sub-actions) is undated; sub-actions with a definition but no days of a dated action
+   * without one are its alternatives (dose levels), shown in its Dose cell; any other action is a group whose
+   * sub-actions are looked at in turn.
    */
   private void collect(List<PlanDefinitionActionComponent> actions, Map<String, String> titles,
       TreeMap<Integer, List<Step>> byDay, List<Step> undated) {
@@ -114,14 +117,20 @@ final class ProtocolNarrative {
         for (int day : new LinkedHashSet<>(days)) {
           byDay.computeIfAbsent(day, d -> new ArrayList<>()).add(step);
         }
-        collect(action.getAction().stream().filter(child -> !studyDays(child).isEmpty()).toList(),
-            titles, byDay, undated);
+        List<PlanDefinitionActionComponent> others = action.hasDefinitionCanonicalType() ? action.getAction()
+            : action.getAction().stream().filter(child -> !isAlternative(child)).toList();
+        collect(others, titles, byDay, undated);
       } else if (action.hasDefinitionCanonicalType() || !action.hasAction()) {
         undated.add(step(action, titles));
       } else {
         collect(action.getAction(), titles, byDay, undated);
       }
     }
+  }
+
+  /** A sub-action without days that points to a definition: one of the choices its dated parent offers. */
+  private static boolean isAlternative(PlanDefinitionActionComponent child) {
+    return studyDays(child).isEmpty() && child.hasDefinitionCanonicalType();
   }
 
   private Step step(PlanDefinitionActionComponent action, Map<String, String> titles) {
@@ -134,7 +143,7 @@ final class ProtocolNarrative {
       dose = activities.isEmpty() ? null : dose(activities.get(0));
     } else {
       for (PlanDefinitionActionComponent alternative : action.getAction()) {
-        if (studyDays(alternative).isEmpty() && alternative.hasDefinitionCanonicalType()) {
+        if (isAlternative(alternative)) {
           activity(alternative.getDefinitionCanonicalType().getValue(), activities);
         }
       }
@@ -244,7 +253,7 @@ final class ProtocolNarrative {
 
   /** The route's coded display where there is one ("Intravenous route"), else the words of the source. */
   private static String route(Dosage dosage) {
-    return dosage.getRoute().getCoding().stream().filter(c -> c.hasDisplay()).map(c -> c.getDisplay())
+    return dosage.getRoute().getCoding().stream().filter(Coding::hasDisplay).map(Coding::getDisplay)
         .findFirst().orElse(Xhtml.concept(dosage.getRoute()));
   }
 
