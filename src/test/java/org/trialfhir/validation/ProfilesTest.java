@@ -20,6 +20,8 @@ import org.hl7.fhir.common.hapi.validation.validator.ProfileKnowledgeWorkerR5;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r5.conformance.profile.ProfileUtilities;
@@ -32,13 +34,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.trialfhir.testing.Conversions;
 
 /**
- * The StructureDefinitions in {@code profiles/} against the chain and the converter's output: each snapshot
- * generates without an error message (HAPI's snapshot support drops the messages, so they are collected here), and
- * every profile and extension a converted Bundle uses is defined in {@code profiles/} or base R4.
+ * The conformance resources in {@code profiles/} against the chain and the converter's output: each
+ * StructureDefinition's snapshot generates without an error message (HAPI's snapshot support drops the messages, so
+ * they are collected here), every profile and extension a converted Bundle uses is defined in {@code profiles/} or
+ * base R4, and every coding of our CodeSystems it holds is a code of that CodeSystem.
  */
 class ProfilesTest {
   private static final FhirContext CTX = FhirContext.forR4Cached();
   private static final String PROFILES = "profiles/";
+  private static final String OUR_CODE_SYSTEMS = "https://trialfhir.org/fhir/CodeSystem/";
 
   /** The differential-only StructureDefinitions of {@code profiles/}, by file name, as shipped. */
   static Stream<String> structureDefinitionFiles() {
@@ -105,6 +109,45 @@ class ProfilesTest {
     }
     assertEquals(Map.of(), undefined, "URLs used by converted Bundles with no StructureDefinition in profiles/ "
         + "or base R4, and the cases that use them");
+  }
+
+  /**
+   * Codings of our CodeSystems in converted Bundles: the code exists and the display is the CodeSystem's. The
+   * validator cannot be relied on for this: with the chain accepting a CodeableConcept when one of its codings is in
+   * the bound ValueSet (FHIR's rule), HAPI drops the issues of the other codings, unknown codes included.
+   */
+  @Test
+  void everyCodingOfOurCodeSystemsInAConvertedBundleIsDefined() {
+    Map<String, Map<String, String>> displays = new TreeMap<>();
+    for (ValidationSupportFactory.Source source : ValidationSupportFactory.classpathSources()) {
+      if (source.name().startsWith(PROFILES)
+          && CTX.newJsonParser().parseResource(source.json()) instanceof CodeSystem cs) {
+        Map<String, String> byCode = new TreeMap<>();
+        cs.getConcept().forEach(c -> byCode.put(c.getCode(), c.getDisplay()));
+        displays.put(cs.getUrl(), byCode);
+      }
+    }
+    Set<String> problems = new TreeSet<>();
+    for (Path input : Conversions.inputs()) {
+      for (Bundle.BundleEntryComponent entry : Conversions.of(input).bundle().getEntry()) {
+        for (Coding coding : CTX.newTerser().getAllPopulatedChildElementsOfType(entry.getResource(), Coding.class)) {
+          if (coding.getSystem() == null || !coding.getSystem().startsWith(OUR_CODE_SYSTEMS)) {
+            continue;
+          }
+          Map<String, String> codes = displays.get(coding.getSystem());
+          String where = input.getParent().getFileName() + " " + coding.getSystem() + "#" + coding.getCode();
+          if (codes == null) {
+            problems.add(where + ": no CodeSystem in profiles/");
+          } else if (!codes.containsKey(coding.getCode())) {
+            problems.add(where + ": no such code");
+          } else if (coding.hasDisplay() && !coding.getDisplay().equals(codes.get(coding.getCode()))) {
+            problems.add(where + ": display '" + coding.getDisplay() + "', CodeSystem says '"
+                + codes.get(coding.getCode()) + "'");
+          }
+        }
+      }
+    }
+    assertEquals(Set.of(), problems);
   }
 
   /** Every extension URL in a resource tree, sub-extensions of complex extensions (relative URLs) left out. */
