@@ -40,8 +40,13 @@ public final class RecordConsistency {
     if (record.eligibility() != null) {
       List<Criterion> all = new ArrayList<>();
       flatten(record.eligibility().inclusion(), all);
+      AgeLimit min = record.eligibility().minimumAge();
+      AgeLimit max = record.eligibility().maximumAge();
       for (Criterion criterion : all) {
-        ages(criterion.text(), record.eligibility().minimumAge(), record.eligibility().maximumAge(), diagnostics);
+        // Cheap filters first: this runs on every record at registry scale.
+        if ((min != null || max != null) && mentionsAge(criterion.text())) {
+          ages(criterion.text(), min, max, diagnostics);
+        }
       }
     }
     if (record.enrollment() != null && record.enrollment().count() != null) {
@@ -85,10 +90,48 @@ public final class RecordConsistency {
             + " age is " + field.value() + " years; the structured field is kept"));
   }
 
+  private static boolean mentionsAge(String text) {
+    return containsIgnoreCase(text, "age") || containsIgnoreCase(text, "year");
+  }
+
+  /** {@code word} is lower case; jumps between candidate first letters instead of testing every position. */
+  private static boolean containsIgnoreCase(String text, String word) {
+    char lower = word.charAt(0);
+    char upper = Character.toUpperCase(lower);
+    int i = 0;
+    while (i < text.length()) {
+      int a = text.indexOf(lower, i);
+      int b = text.indexOf(upper, i);
+      int at = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+      if (at < 0) {
+        return false;
+      }
+      if (text.regionMatches(true, at, word, 0, word.length())) {
+        return true;
+      }
+      i = at + 1;
+    }
+    return false;
+  }
+
   private static void enrollment(String text, int count, List<Diagnostic> diagnostics) {
     if (text == null) {
       return;
     }
+    // Only sentences that speak of enrolling are searched; the pattern is costly on long descriptions.
+    int start = 0;
+    while (start < text.length()) {
+      int end = text.indexOf(". ", start);
+      end = end < 0 ? text.length() : end + 1;
+      String sentence = text.substring(start, end);
+      if (containsIgnoreCase(sentence, "nrol") || containsIgnoreCase(sentence, "up to")) {
+        enrollmentIn(sentence, count, diagnostics);
+      }
+      start = end;
+    }
+  }
+
+  private static void enrollmentIn(String text, int count, List<Diagnostic> diagnostics) {
     Matcher m = ENROLL.matcher(text);
     while (m.find()) {
       int low = -1;
