@@ -76,6 +76,8 @@ public final class ThresholdExtractor {
   /** Where a limit may start: a comparator, "between"/"from" of a range, or a number. */
   private static final Pattern TRIGGER = Pattern.compile(LEADING_COMPARATOR.pattern()
       + "|" + NOT_WORD_BEFORE + "(?:between|from)\\s+(?=\\d)|" + NUMBER.pattern(), FLAGS);
+  /** Every character a TRIGGER match can start with (lower case): the comparators' first characters. */
+  private static final String TRIGGER_FIRST = firstCharacters(LEADING.keySet(), "between", "from");
   /** Between a leading comparator and its value: nothing, a colon, or "of" ("a minimum of 12"). */
   private static final Pattern AFTER_COMPARATOR = Pattern.compile("\\s*(?::\\s*|of\\s+)?");
   private static final Pattern APPROXIMATE = Pattern.compile("(?:~|≈|approximately|about|around|circa|ca\\.)\\s*$",
@@ -175,8 +177,10 @@ public final class ThresholdExtractor {
       // "aged 18 to 75 years": the participle names age too.
       alternatives.add(phrase.equalsIgnoreCase(AGE) ? body + "d?" : body);
     }
+    // No look-behind here: analytes() only tries word starts, which is what NOT_WORD_BEFORE would check at
+    // every position of every criterion — the most expensive part of mapping when it was a look-behind.
     analytes = alternatives.isEmpty() ? null
-        : Pattern.compile(NOT_WORD_BEFORE + "(?:" + String.join("|", alternatives) + ")" + NOT_WORD_AFTER, FLAGS);
+        : Pattern.compile("(?:" + String.join("|", alternatives) + ")" + NOT_WORD_AFTER, FLAGS);
     List<String> spellings = new ArrayList<>(new LinkedHashSet<>(unitSpellings));
     spellings.sort(Comparator.comparingInt(String::length).reversed());
     for (String spelling : spellings) {
@@ -252,13 +256,30 @@ public final class ThresholdExtractor {
 
   // ---- analytes ------------------------------------------------------------------------------------------
 
+  /** What NOT_WORD_BEFORE says, without a regex: no letter, digit or hyphen just before {@code i}. */
+  private static boolean startsWord(String text, int i) {
+    if (i == 0) {
+      return true;
+    }
+    char before = text.charAt(i - 1);
+    return !Character.isLetterOrDigit(before) && before != '-';
+  }
+
   private List<Found> analytes(String text) {
     List<Found> found = new ArrayList<>();
     if (analytes == null) {
       return found;
     }
     Matcher m = analytes.matcher(text);
-    while (m.find()) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!startsWord(text, i)) {
+        continue;
+      }
+      m.region(i, text.length());
+      if (!m.lookingAt()) {
+        continue;
+      }
+      i = m.end() - 1;
       String written = m.group();
       String code = analyteCodes.get(fold(written));
       if (code == null && written.toLowerCase(Locale.ROOT).endsWith("d")) {
@@ -427,9 +448,13 @@ public final class ThresholdExtractor {
   private List<Limit> limits(String text) {
     List<Mention> scientific = ScientificNumbers.find(text);
     List<Limit> limits = new ArrayList<>();
-    Matcher trigger = TRIGGER.matcher(text);
+    Matcher trigger = TRIGGER.matcher(text).useTransparentBounds(true);
     int from = 0;
-    while (from < text.length() && trigger.find(from)) {
+    while (from < text.length()) {
+      int at = nextTrigger(text, trigger, from);
+      if (at < 0) {
+        break;
+      }
       Limit limit = limitAt(text, trigger.start(), trigger.end(), scientific);
       if (limit != null && !proportion(text, limit)) {
         limits.add(limit);
@@ -439,6 +464,28 @@ public final class ThresholdExtractor {
       }
     }
     return limits;
+  }
+
+  /**
+   * The next position from {@code from} where TRIGGER matches, leaving the match in {@code trigger}; -1 when
+   * none. A trigger starts at a symbol, a digit or the start of a word, never inside one, so only those
+   * positions are tried: a plain {@code find} runs every branch's look-behind at every character.
+   */
+  private static int nextTrigger(String text, Matcher trigger, int from) {
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean candidate = Character.isLetter(c)
+          ? startsWord(text, i) && TRIGGER_FIRST.indexOf(Character.toLowerCase(c)) >= 0
+          : Character.isDigit(c) || TRIGGER_FIRST.indexOf(c) >= 0;
+      if (!candidate) {
+        continue;
+      }
+      trigger.region(i, text.length());
+      if (trigger.lookingAt()) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private Limit limitAt(String text, int start, int triggerEnd, List<Mention> scientific) {
@@ -633,6 +680,17 @@ public final class ThresholdExtractor {
   }
 
   // ---- text helpers --------------------------------------------------------------------------------------
+
+  private static String firstCharacters(Collection<String> phrases, String... more) {
+    StringBuilder first = new StringBuilder();
+    for (String phrase : phrases) {
+      first.append(Character.toLowerCase(phrase.strip().charAt(0)));
+    }
+    for (String phrase : more) {
+      first.append(phrase.charAt(0));
+    }
+    return first.toString();
+  }
 
   private static Pattern alternation(Collection<String> phrases) {
     List<String> sorted = new ArrayList<>(phrases);
