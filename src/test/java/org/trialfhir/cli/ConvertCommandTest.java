@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.hl7.fhir.r4.model.Bundle;
@@ -17,27 +14,9 @@ import org.trialfhir.testing.Cases;
 
 class ConvertCommandTest {
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int status = Main.run(args);
-      return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   @Test
   void printsOneCollectionBundleForSeveralRecordsWithSharedPartiesOnce() {
-    Run run = run("convert", "--quiet", Cases.input("NCT07066982").toString(),
+    CommandRun run = CommandRun.of("convert", "--quiet", Cases.input("NCT07066982").toString(),
         Cases.input("NCT07066982-json").toString());
     assertEquals(0, run.status(), run.err());
     Bundle bundle = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, run.out());
@@ -49,7 +28,7 @@ class ConvertCommandTest {
 
   @Test
   void writesXmlOnRequest() {
-    Run run = run("convert", "--quiet", "--format", "xml", Cases.input("NCT03754764").toString());
+    CommandRun run = CommandRun.of("convert", "--quiet", "--format", "xml", Cases.input("NCT03754764").toString());
     assertEquals(0, run.status(), run.err());
     assertTrue(run.out().strip().startsWith("<Bundle xmlns=\"http://hl7.org/fhir\">"));
   }
@@ -58,7 +37,7 @@ class ConvertCommandTest {
   void namesAnUnreadableFileAndStillConvertsTheOthers(@TempDir Path dir) throws Exception {
     Path html = dir.resolve("page.html");
     Files.writeString(html, "<!DOCTYPE html><html><body>Weather</body></html>");
-    Run run = run("convert", html.toString(), Cases.input("NCT06412458").toString());
+    CommandRun run = CommandRun.of("convert", html.toString(), Cases.input("NCT06412458").toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains(html + ": an HTML page"), run.err());
     assertFalse(run.err().contains("Exception"), "no stack trace");
@@ -69,7 +48,7 @@ class ConvertCommandTest {
 
   @Test
   void rejectsAnUnknownFormat() {
-    Run run = run("convert", "--format", "yaml", Cases.input("NCT06412458").toString());
+    CommandRun run = CommandRun.of("convert", "--format", "yaml", Cases.input("NCT06412458").toString());
     assertEquals(2, run.status());
     assertTrue(run.err().contains("yaml"));
   }

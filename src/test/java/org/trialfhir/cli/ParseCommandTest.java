@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,27 +13,9 @@ import org.trialfhir.testing.Cases;
 
 class ParseCommandTest {
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int status = Main.run(args);
-      return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   @Test
   void printsRecordsAndDiagnosticsAsJson() throws Exception {
-    Run run = run("parse", Cases.input("NCT07066982").toString());
+    CommandRun run = CommandRun.of("parse", Cases.input("NCT07066982").toString());
     assertEquals(0, run.status(), run.err());
     JsonNode results = new ObjectMapper().readTree(run.out());
     assertEquals(1, results.size());
@@ -49,7 +28,7 @@ class ParseCommandTest {
   void reportsABadFileByNameAndStillReadsTheOthers(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("empty.txt");
     Files.writeString(bad, "");
-    Run run = run("parse", bad.toString(), Cases.input("NCT06412458").toString());
+    CommandRun run = CommandRun.of("parse", bad.toString(), Cases.input("NCT06412458").toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains(bad.toString() + ": empty"), run.err());
     assertEquals("NCT06412458", new ObjectMapper().readTree(run.out()).get(0).at("/record/registryId").asText());
@@ -58,7 +37,7 @@ class ParseCommandTest {
 
   @Test
   void rejectsAMissingArgumentWithUsage() {
-    Run run = run("parse");
+    CommandRun run = CommandRun.of("parse");
     assertEquals(2, run.status());
     assertTrue(run.err().contains("Missing required parameter"));
   }

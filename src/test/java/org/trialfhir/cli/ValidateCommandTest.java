@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -42,24 +39,6 @@ class ValidateCommandTest {
   private static final String INVALID_STUDY =
       "{\"resourceType\": \"ResearchStudy\", \"id\": \"NCT07066982\", \"status\": \"RECRUITING\"}";
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int status = Main.run(args);
-      return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   private static Path write(Path dir, String name, String content) throws Exception {
     Path file = dir.resolve(name);
     Files.writeString(file, content);
@@ -77,7 +56,7 @@ class ValidateCommandTest {
 
   @Test
   void aValidFileExitsZeroAndPrintsItsOperationOutcome(@TempDir Path dir) throws Exception {
-    Run run = run("validate", write(dir, "study.json", VALID_STUDY).toString());
+    CommandRun run = CommandRun.of("validate", write(dir, "study.json", VALID_STUDY).toString());
     assertEquals(0, run.status(), run.out() + run.err());
     JsonNode outcome = new ObjectMapper().readTree(run.out());
     assertEquals("OperationOutcome", outcome.get("resourceType").asText());
@@ -87,14 +66,14 @@ class ValidateCommandTest {
 
   @Test
   void aValidXmlFileIsRecognisedByItsContent(@TempDir Path dir) throws Exception {
-    Run run = run("validate", write(dir, "study.txt", VALID_STUDY_XML).toString());
+    CommandRun run = CommandRun.of("validate", write(dir, "study.txt", VALID_STUDY_XML).toString());
     assertEquals(0, run.status(), run.out() + run.err());
   }
 
   @Test
   void anInvalidFileExitsOneWithTheErrorInTheOutcome(@TempDir Path dir) throws Exception {
     Path file = write(dir, "invalid.json", INVALID_STUDY);
-    Run run = run("validate", file.toString());
+    CommandRun run = CommandRun.of("validate", file.toString());
     assertEquals(1, run.status(), run.out());
     JsonNode outcome = new ObjectMapper().readTree(run.out());
     assertTrue(hasSeverity(outcome, "error"), run.out());
@@ -105,7 +84,7 @@ class ValidateCommandTest {
   @Test
   void aGarbageFileExitsOneNamingTheFileWithoutAStackTrace(@TempDir Path dir) throws Exception {
     Path garbage = write(dir, "garbage.json", "this is not FHIR");
-    Run run = run("validate", garbage.toString());
+    CommandRun run = CommandRun.of("validate", garbage.toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains(garbage + ": neither FHIR JSON nor FHIR XML"), run.err());
     assertFalse(run.err().contains("Exception"), run.err());
@@ -116,7 +95,7 @@ class ValidateCommandTest {
   @Test
   void jsonThatIsNotAResourceIsRejectedByName(@TempDir Path dir) throws Exception {
     Path notFhir = write(dir, "study.json", "{\"protocolSection\": {}}");
-    Run run = run("validate", notFhir.toString());
+    CommandRun run = CommandRun.of("validate", notFhir.toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains(notFhir + ": not a FHIR resource"), run.err());
     assertFalse(run.err().contains("\tat "), run.err());
@@ -126,7 +105,7 @@ class ValidateCommandTest {
   void severalFilesGiveACollectionWithOneOutcomePerFile(@TempDir Path dir) throws Exception {
     Path valid = write(dir, "valid.json", VALID_STUDY);
     Path missing = dir.resolve("missing.json");
-    Run run = run("validate", valid.toString(), missing.toString());
+    CommandRun run = CommandRun.of("validate", valid.toString(), missing.toString());
     assertEquals(1, run.status(), run.out());
     assertTrue(run.err().contains(missing.toString()), run.err());
     JsonNode bundle = new ObjectMapper().readTree(run.out());
