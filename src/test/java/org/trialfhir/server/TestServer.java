@@ -1,0 +1,102 @@
+package org.trialfhir.server;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.trialfhir.store.InMemoryTrialStore;
+import org.trialfhir.store.TrialImporter;
+import org.trialfhir.store.TrialStore;
+
+/**
+ * The real server on a free port with what {@code serve} loads without {@code --data}: our conformance resources
+ * and the bundled sample trials. Each IT class starts one in {@code @BeforeAll} and closes it in {@code @AfterAll};
+ * talk to it through {@link #client()} (HAPI's generic client) or {@link #get}/{@link #send} (raw HTTP, for status
+ * codes and headers).
+ */
+final class TestServer implements AutoCloseable {
+  static final FhirContext CTX = FhirContext.forR4Cached();
+
+  private final JettyLauncher jetty;
+  private final TrialStore store;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestServer(JettyLauncher jetty, TrialStore store) {
+    this.jetty = jetty;
+    this.store = store;
+  }
+
+  static TestServer start() {
+    TrialStore store = new InMemoryTrialStore();
+    TrialImporter importer = new TrialImporter(CTX, store);
+    importer.conformance();
+    importer.samples();
+    try {
+      return new TestServer(JettyLauncher.serve(store, 0), store);
+    } catch (Exception e) {
+      throw new IllegalStateException("the server did not start", e);
+    }
+  }
+
+  String base() {
+    return jetty.baseUrl();
+  }
+
+  TrialStore store() {
+    return store;
+  }
+
+  IGenericClient client() {
+    CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    CTX.getRestfulClientFactory().setSocketTimeout(60_000);
+    return CTX.newRestfulGenericClient(base());
+  }
+
+  /** GET {@code base + path} with extra headers given as name, value pairs. */
+  HttpResponse<String> get(String path, String... headers) {
+    return send(HttpRequest.newBuilder(uri(path)).GET(), headers);
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request, String... headers) {
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  URI uri(String path) {
+    return URI.create(encodeQuery(path.startsWith("http") ? path : base() + path));
+  }
+
+  /** Percent-encodes the characters test queries hold that a URI may not: spaces and "|". */
+  static String encodeQuery(String url) {
+    return url.replace(" ", "%20").replace("|", "%7C");
+  }
+
+  /** Parses a JSON or XML response body. */
+  static <T extends IBaseResource> T parse(Class<T> type, HttpResponse<String> response) {
+    String body = response.body();
+    return body.stripLeading().startsWith("<")
+        ? CTX.newXmlParser().parseResource(type, body)
+        : CTX.newJsonParser().parseResource(type, body);
+  }
+
+  @Override
+  public void close() throws Exception {
+    jetty.close();
+  }
+}
