@@ -19,7 +19,6 @@ public final class CtgovEnums {
           "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD", "UNKNOWN");
   public static final Set<String> PHASES = Set.of("NA", "EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4");
 
-  private static final Pattern NON_WORD = Pattern.compile("[^A-Z0-9]+");
   private static final Pattern PHASE_NUMBER = Pattern.compile("PHASE_(\\d)");
 
   private CtgovEnums() {}
@@ -29,8 +28,23 @@ public final class CtgovEnums {
     if (text == null || text.isBlank()) {
       return null;
     }
-    String upper = NON_WORD.matcher(text.trim().toUpperCase(Locale.ROOT)).replaceAll("_");
-    return upper.replaceAll("^_+|_+$", "");
+    // By hand, not by regex: every key-value line of every page comes through here.
+    String upper = text.strip().toUpperCase(Locale.ROOT);
+    StringBuilder word = new StringBuilder(upper.length());
+    boolean gap = false;
+    for (int i = 0; i < upper.length(); i++) {
+      char c = upper.charAt(i);
+      if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        if (gap && word.length() > 0) {
+          word.append('_');
+        }
+        word.append(c);
+        gap = false;
+      } else {
+        gap = true;
+      }
+    }
+    return word.toString();
   }
 
   /** The overall status in API spelling, or null when the text is not one. */

@@ -22,14 +22,17 @@ public final class RecordConsistency {
       "upper age limit of\\s*~?\\s*(\\d{1,3})|age[ds]?\\s*(?:≤|<=)\\s*(\\d{1,3})", Pattern.CASE_INSENSITIVE);
   private static final Pattern RANGE_AGE = Pattern.compile(
       "(?:aged?\\s*(?:between|from)?\\s*)(\\d{1,3})\\s*(?:and|to|-)\\s*(\\d{1,3})\\s*years", Pattern.CASE_INSENSITIVE);
-  private static final Pattern ENROLL = Pattern.compile(
-      "(?:approximately|about|around|up to|a total of|~)?\\s*(\\d{1,5})(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+"
-          + "(?:patients|participants|subjects)\\b[^.]{0,80}?\\b(?:will be|are|to be|planned to be)?\\s*enrolled"
-          + "|enroll\\s+(?:approximately|about|up to)?\\s*(\\d{1,5})(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+"
-          + "(?:patients|participants|subjects)"
-          + "|in up to\\s+(\\d{1,5})\\s+(?:patients|participants|subjects)",
-      Pattern.CASE_INSENSITIVE);
+  // Three shapes, each starting with a digit or a literal so the matcher rejects most positions at once:
+  // "40 patients ... will be enrolled", "enroll 9-18 patients", "in up to 18 participants".
+  private static final List<Pattern> ENROLL = List.of(
+      Pattern.compile("(\\d{1,5})(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+(?:patients|participants|subjects)\\b[^.]{0,80}?"
+          + "\\benrolled", Pattern.CASE_INSENSITIVE),
+      Pattern.compile("enroll\\s+(?:approximately\\s+|about\\s+|up to\\s+)?(\\d{1,5})(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+"
+          + "(?:patients|participants|subjects)", Pattern.CASE_INSENSITIVE),
+      Pattern.compile("in up to\\s+(\\d{1,5})\\s+(?:patients|participants|subjects)", Pattern.CASE_INSENSITIVE));
 
+  private static final Pattern QUALIFIER =
+      Pattern.compile("(?:approximately|about|around|up to|a total of|~)\\s*$", Pattern.CASE_INSENSITIVE);
   private static final Pattern PER_GROUP =
       Pattern.compile("\\b(each|per)\\s+(dose\\s+)?(group|cohort|arm|level)", Pattern.CASE_INSENSITIVE);
 
@@ -132,7 +135,12 @@ public final class RecordConsistency {
   }
 
   private static void enrollmentIn(String text, int count, List<Diagnostic> diagnostics) {
-    Matcher m = ENROLL.matcher(text);
+    for (Pattern pattern : ENROLL) {
+      enrollmentIn(pattern.matcher(text), text, count, diagnostics);
+    }
+  }
+
+  private static void enrollmentIn(Matcher m, String text, int count, List<Diagnostic> diagnostics) {
     while (m.find()) {
       int low = -1;
       int high = -1;
@@ -144,11 +152,18 @@ public final class RecordConsistency {
         }
       }
       if (low >= 0 && (count < low || count > high) && !perGroup(text, m.start(), m.end())) {
-        diagnostics.add(new Diagnostic(Severity.WARNING, "Enrollment", 0, m.group().strip(),
+        diagnostics.add(new Diagnostic(Severity.WARNING, "Enrollment", 0, quoted(text, m.start(), m.end()),
             "the description states " + (low == high ? low : low + "-" + high) + " participants but the enrollment"
                 + " count is " + count + "; the enrollment field is kept"));
       }
     }
+  }
+
+  /** The matched phrase with the qualifier before it ("Approximately 40 patients ..."), as the source words it. */
+  private static String quoted(String text, int start, int end) {
+    Matcher qualifier = QUALIFIER.matcher(text.substring(Math.max(0, start - 20), start));
+    int from = qualifier.find() ? start - (qualifier.end() - qualifier.start()) : start;
+    return text.substring(from, end).strip();
   }
 
   /** "3-6 subjects ... in each dose group" counts a cohort, not the study. */
