@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.trialfhir.server.search.Resolver;
@@ -83,9 +86,9 @@ public final class TrialFhirServer extends RestfulServer {
         new LocationResourceProvider(context),
         new PractitionerResourceProvider(context),
         new StructureDefinitionResourceProvider(context),
-        new ValueSetResourceProvider(context),
-        new CodeSystemResourceProvider(context),
-        new ConceptMapResourceProvider(context),
+        new TerminologyResourceProvider<>(ValueSet.class, context),
+        new TerminologyResourceProvider<>(CodeSystem.class, context),
+        new TerminologyResourceProvider<>(ConceptMap.class, context),
         new SearchParameterResourceProvider(context),
         new OperationDefinitionResourceProvider(context)));
     searchRules = new SearchRequestRules(search);

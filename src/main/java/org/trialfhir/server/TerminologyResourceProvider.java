@@ -9,16 +9,19 @@ import ca.uhn.fhir.rest.param.DateAndListParam;
 import ca.uhn.fhir.rest.param.StringAndListParam;
 import ca.uhn.fhir.rest.param.TokenAndListParam;
 import ca.uhn.fhir.rest.param.UriAndListParam;
-import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.Resource;
 
-/** Serves the registry vocabulary maps (mappings/): read, vread, {@code $validate}, search. */
-public final class ConceptMapResourceProvider extends ReadOnlyResourceProvider<ConceptMap> {
+/**
+ * Serves one terminology type — CodeSystem and ValueSet (profiles/) or ConceptMap (mappings/): read, vread,
+ * {@code $validate}, and the same search parameters for all three.
+ */
+public final class TerminologyResourceProvider<T extends Resource> extends ReadOnlyResourceProvider<T> {
 
-  ConceptMapResourceProvider(ProviderContext context) {
-    super(ConceptMap.class, context);
+  TerminologyResourceProvider(Class<T> type, ProviderContext context) {
+    super(type, context);
   }
 
-  /** Searches ConceptMaps. */
+  /** Searches resources of this provider's type. */
   @Search(allowUnknownParams = true)
   public IBundleProvider search(
       @OptionalParam(name = "_id") TokenAndListParam id,
