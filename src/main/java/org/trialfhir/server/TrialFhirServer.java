@@ -35,6 +35,8 @@ public final class TrialFhirServer extends RestfulServer {
   static final int MAXIMUM_PAGE_SIZE = 500;
   /** How many searches keep their pages for {@code next}/{@code previous} links (oldest forgotten first). */
   static final int PAGED_SEARCHES_KEPT = 2000;
+  /** Memory for encoded resources served again without encoding ({@link CachedResponseInterceptor}). */
+  static final long ENCODED_RESOURCES_BYTES = 64L * 1024 * 1024;
 
   private final transient TrialStore store;
   private final transient Supplier<ProfileValidator> validator;
@@ -92,6 +94,7 @@ public final class TrialFhirServer extends RestfulServer {
         new SearchParameterResourceProvider(context),
         new OperationDefinitionResourceProvider(context)));
     searchRules = new SearchRequestRules(search);
+    registerInterceptor(new CachedResponseInterceptor(ctx, ENCODED_RESOURCES_BYTES));
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
   }
 

@@ -18,7 +18,7 @@ import org.trialfhir.validation.ProfileValidator;
 
 /** Every resource the server returns, as it returns it (in searchset Bundles), validates with zero errors. */
 class ServedResourcesIT {
-  private static final List<String> TYPES = List.of("ResearchStudy", "PlanDefinition", "ActivityDefinition", "Group",
+  static final List<String> TYPES = List.of("ResearchStudy", "PlanDefinition", "ActivityDefinition", "Group",
       "Organization", "Location", "Practitioner", "StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap",
       "SearchParameter", "OperationDefinition");
 

@@ -25,11 +25,13 @@ final class TestServer implements AutoCloseable {
   static final FhirContext CTX = FhirContext.forR4Cached();
 
   private final JettyLauncher jetty;
+  private final TrialFhirServer servlet;
   private final TrialStore store;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestServer(JettyLauncher jetty, TrialStore store) {
+  private TestServer(JettyLauncher jetty, TrialFhirServer servlet, TrialStore store) {
     this.jetty = jetty;
+    this.servlet = servlet;
     this.store = store;
   }
 
@@ -38,8 +40,13 @@ final class TestServer implements AutoCloseable {
     TrialImporter importer = new TrialImporter(CTX, store);
     importer.conformance();
     importer.samples();
+    return serving(new TrialFhirServer(store), store);
+  }
+
+  /** The given server over the given store (a test that configures the servlet itself). */
+  static TestServer serving(TrialFhirServer servlet, TrialStore store) {
     try {
-      return new TestServer(JettyLauncher.serve(store, 0), store);
+      return new TestServer(JettyLauncher.start(servlet, 0), servlet, store);
     } catch (Exception e) {
       throw new IllegalStateException("the server did not start", e);
     }
@@ -51,6 +58,10 @@ final class TestServer implements AutoCloseable {
 
   TrialStore store() {
     return store;
+  }
+
+  TrialFhirServer servlet() {
+    return servlet;
   }
 
   IGenericClient client() {

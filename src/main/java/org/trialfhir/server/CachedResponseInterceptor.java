@@ -1,0 +1,156 @@
+package org.trialfhir.server;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.SummaryEnum;
+import ca.uhn.fhir.rest.api.server.IRestfulResponse;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
+import ca.uhn.fhir.rest.server.method.ElementsParameter;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import ca.uhn.fhir.util.DateUtils;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Date;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.Bundle;
+
+/**
+ * Answers reads, vreads and searches with encodings from an {@link EncodedResourceCache} instead of encoding every
+ * resource for every request. It runs when HAPI is about to write a response (after the provider found the resources,
+ * HAPI built the search Bundle and answered {@code If-None-Match} with 304), writes the body itself with the headers
+ * HAPI's {@code RestfulServerUtils.streamResponseAsResource} would send (Content-Type with charset, ETag,
+ * Last-Modified, Content-Location, gzip), and tells HAPI the response is done.
+ *
+ * <p>Everything else goes on to HAPI's own encoding: {@code _summary}, {@code _elements}, {@code _count=0},
+ * formats other than JSON and XML, pretty-printed searches, operations, the CapabilityStatement and errors.
+ *
+ * <p>It relies on read, vread and search answering stored versions unchanged, as the providers do: a resource's
+ * type, id and version stand for its content.
+ */
+@Interceptor
+final class CachedResponseInterceptor {
+  private static final Set<SummaryEnum> NO_SUMMARY = Set.of(SummaryEnum.FALSE);
+
+  private final EncodedResourceCache cache;
+  private final SearchBundleEncoder bundles;
+
+  CachedResponseInterceptor(FhirContext ctx, long maximumBytes) {
+    this.cache = new EncodedResourceCache(ctx, maximumBytes);
+    this.bundles = new SearchBundleEncoder(ctx, cache);
+  }
+
+  /** How many encodings the cache holds (an estimate). */
+  long encodings() {
+    return cache.size();
+  }
+
+  /** Writes the response from the cache and returns false (HAPI writes nothing more), or returns true to let HAPI. */
+  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  public boolean respondFromCache(ServletRequestDetails request, ResponseDetails response) throws IOException {
+    IBaseResource resource = response.getResponseResource();
+    RestOperationTypeEnum operation = request.getRestOperationType();
+    if (resource == null || operation == null || response.getResponseCode() != Constants.STATUS_HTTP_200_OK) {
+      return true;
+    }
+    EncodedResourceCache.Format format = plainFormat(request);
+    if (format == null) {
+      return true;
+    }
+    switch (operation) {
+      case READ, VREAD -> {
+        if (!EncodedResourceCache.isVersioned(resource)) {
+          return true;
+        }
+        send(request, response, cache.encoded(resource, format), true);
+      }
+      case SEARCH_TYPE, GET_PAGE -> {
+        if (format.pretty() || !(resource instanceof Bundle bundle) || !SearchBundleEncoder.isCacheable(bundle)) {
+          return true;
+        }
+        // HAPI's search binding sends no Content-Location; a page of a stored search names its Bundle.
+        send(request, response, bundles.encode(bundle, format), operation == RestOperationTypeEnum.GET_PAGE);
+      }
+      default -> {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The format of a request that asks for a resource as stored: JSON or XML, without {@code _summary},
+   * {@code _elements} or {@code _count=0}, each of which changes what HAPI's parser encodes; null otherwise.
+   */
+  private static EncodedResourceCache.Format plainFormat(ServletRequestDetails request) {
+    if (!NO_SUMMARY.equals(RestfulServerUtils.determineSummaryMode(request))
+        || ElementsParameter.getElementsValueOrNull(request, false) != null
+        || ElementsParameter.getElementsValueOrNull(request, true) != null
+        || "0".equals(first(request, Constants.PARAM_COUNT))) {
+      return null;
+    }
+    EncodingEnum encoding = RestfulServerUtils.determineResponseEncodingWithDefault(request).getEncoding();
+    if (encoding != EncodingEnum.JSON && encoding != EncodingEnum.XML) {
+      return null;
+    }
+    boolean pretty = RestfulServerUtils.prettyPrintResponse(request.getServer(), request);
+    return new EncodedResourceCache.Format(encoding, pretty, request.getFhirServerBase());
+  }
+
+  private static String first(ServletRequestDetails request, String parameter) {
+    String[] values = request.getParameters().get(parameter);
+    return values == null || values.length == 0 ? null : values[0];
+  }
+
+  /** The headers and body {@code RestfulServerUtils.streamResponseAsResource} would send for this resource. */
+  private static void send(
+      ServletRequestDetails request, ResponseDetails details, byte[] body, boolean contentLocation)
+      throws IOException {
+    IBaseResource resource = details.getResponseResource();
+    IRestfulResponse response = request.getResponse();
+    IIdType fullId = RestfulServerUtils.fullyQualifyResourceIdOrReturnNull(
+        request.getServer(), resource, request.getFhirServerBase(), resource.getIdElement());
+    if (contentLocation && fullId != null) {
+      if (request.getRequestType() == RequestTypeEnum.POST) {
+        response.addHeader(Constants.HEADER_LOCATION, fullId.getValue());
+      }
+      response.addHeader(Constants.HEADER_CONTENT_LOCATION, fullId.getValue());
+    }
+    RestOperationTypeEnum operation = request.getRestOperationType();
+    if (operation == RestOperationTypeEnum.READ || operation == RestOperationTypeEnum.VREAD) {
+      String version = fullId != null && fullId.hasVersionIdPart()
+          ? fullId.getVersionIdPart() : resource.getMeta().getVersionId();
+      if (version != null && !version.isBlank()) {
+        response.addHeader(Constants.HEADER_ETAG, RestfulServerUtils.createEtag(version));
+      }
+    }
+    IPrimitiveType<Date> lastUpdated = RestfulServerUtils.extractLastUpdatedFromResource(resource);
+    if (lastUpdated != null && !lastUpdated.isEmpty()) {
+      response.addHeader(Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(lastUpdated.getValue()));
+    }
+
+    String contentType = RestfulServerUtils.determineResponseEncodingWithDefault(request).getResourceContentType();
+    boolean gzip = request.isRespondGzip();
+    if (gzip) {
+      response.addHeader(Constants.HEADER_CONTENT_ENCODING, Constants.ENCODING_GZIP);
+    }
+    OutputStream out = response.getResponseOutputStream(details.getResponseCode(), contentType, gzip ? null : body.length);
+    // HAPI clears the charset for a byte stream; these bytes are UTF-8, as HAPI's encoded text would be.
+    request.getServletResponse().setCharacterEncoding(Constants.CHARSET_NAME_UTF8);
+    if (gzip) {
+      out = new GZIPOutputStream(out);
+    }
+    out.write(body);
+    response.commitResponse(out);
+  }
+}
