@@ -59,7 +59,7 @@ final class EncodedResourceCache {
     if (!isVersioned(resource)) {
       throw new IllegalArgumentException("only versioned resources are cached: " + resource.getIdElement());
     }
-    Key key = new Key(ctx.getResourceType(resource), resource.getIdElement().getIdPart(), version(resource), format);
+    Key key = new Key(resource.fhirType(), resource.getIdElement().getIdPart(), version(resource), format);
     return encodings.get(key,
         k -> format.parser(ctx).encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8));
   }

@@ -16,8 +16,8 @@ import org.trialfhir.server.search.SearchParams;
 import org.trialfhir.store.TrialStore;
 
 /**
- * What every resource type serves the same way: read and vread from the store (copies, so HAPI can mark them),
- * {@code $validate} at type and instance level, and a {@link Query} for the subclass's typed {@code @Search} method.
+ * What every resource type serves the same way: read and vread from the store, {@code $validate} at type and instance
+ * level, and a {@link Query} for the subclass's typed {@code @Search} method.
  * No create, update, patch or delete: {@link ReadOnlyRules} answers those with 405.
  */
 public abstract class ReadOnlyResourceProvider<T extends Resource> implements IResourceProvider {
@@ -41,10 +41,14 @@ public abstract class ReadOnlyResourceProvider<T extends Resource> implements IR
     return type;
   }
 
-  /** {@code GET [type]/[id]} and {@code GET [type]/[id]/_history/[vid]}. */
+  /**
+   * {@code GET [type]/[id]} and {@code GET [type]/[id]/_history/[vid]}: the stored instance itself, not a copy. HAPI
+   * only reads what a read answers (it marks search results, which are copies) and copying a study cost more than
+   * sending its cached encoding.
+   */
   @Read(version = true)
   public Resource read(@IdParam IdType id) {
-    return stored(id).copy();
+    return stored(id);
   }
 
   /**

@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.trialfhir.server.search.EntryStandIns;
 import org.trialfhir.server.search.Resolver;
 import org.trialfhir.server.search.SearchParams;
 import org.trialfhir.store.TrialStore;
@@ -94,6 +95,7 @@ public final class TrialFhirServer extends RestfulServer {
         new SearchParameterResourceProvider(context),
         new OperationDefinitionResourceProvider(context)));
     searchRules = new SearchRequestRules(search);
+    registerInterceptor(new EntryStandIns());
     registerInterceptor(new CachedResponseInterceptor(ctx, ENCODED_RESOURCES_BYTES));
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
   }

@@ -1,6 +1,5 @@
 package org.trialfhir.server.search;
 
-import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.server.method.ResponsePage;
@@ -16,9 +15,9 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * The matches of one search, in order, read a page at a time by HAPI (and kept by its paging provider for the
- * {@code next}/{@code previous} links). Each page holds copies of its matches ({@code search.mode = match}) followed
- * by the resources its {@code _include}/{@code _revinclude} bring ({@code search.mode = include}): copies, because
- * HAPI marks the resources it returns and the stored ones are shared.
+ * {@code next}/{@code previous} links). Each page holds its matches ({@code search.mode = match}) followed by the
+ * resources its {@code _include}/{@code _revinclude} bring ({@code search.mode = include}), as {@link EntryStandIns}:
+ * a server answering these must register that interceptor, which puts the stored resources into the Bundle.
  */
 public final class SearchResults implements IBundleProvider {
   private final List<Resource> matches;
@@ -43,20 +42,14 @@ public final class SearchResults implements IBundleProvider {
     List<Resource> onPage = matches.subList(from, to);
     List<IBaseResource> resources = new ArrayList<>();
     for (Resource match : onPage) {
-      resources.add(marked(match, BundleEntrySearchModeEnum.MATCH));
+      resources.add(EntryStandIns.standIn(match, BundleEntrySearchModeEnum.MATCH));
     }
     List<Resource> included = includes.apply(onPage);
     for (Resource include : included) {
-      resources.add(marked(include, BundleEntrySearchModeEnum.INCLUDE));
+      resources.add(EntryStandIns.standIn(include, BundleEntrySearchModeEnum.INCLUDE));
     }
     page.setIncludedResourceCount(included.size());
     return resources;
-  }
-
-  private static Resource marked(Resource stored, BundleEntrySearchModeEnum mode) {
-    Resource copy = stored.copy();
-    ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(copy, mode);
-    return copy;
   }
 
   @Override
