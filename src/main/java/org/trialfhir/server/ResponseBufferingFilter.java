@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Collects each response body in memory and sends it in one write with a {@code Content-Length}. HAPI's JSON writer
  * flushes after every value it writes, and each flush would otherwise reach the socket as a chunk of its own: a
- * 13 KB study took dozens of system calls. Responses here are at most a page of search results.
+ * 13 KB study took dozens of system calls. Responses here are at most a page of search results. A response that
+ * declares its length before it writes ({@link CachedResponseInterceptor}) has its body at hand already and goes
+ * straight through.
  */
 final class ResponseBufferingFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
@@ -33,20 +35,26 @@ final class ResponseBufferingFilter extends HttpFilter {
 
   /** A response whose body goes to a buffer; flushes are ignored until {@link #send}. */
   private static final class BufferedResponse extends HttpServletResponseWrapper {
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+    /** Created when the first byte is buffered: a response that goes straight through needs none. */
+    private ByteArrayOutputStream body;
     private ServletOutputStream stream;
     private PrintWriter writer;
+    private boolean lengthDeclared;
 
     BufferedResponse(HttpServletResponse response) {
       super(response);
     }
 
     @Override
-    public ServletOutputStream getOutputStream() {
+    public ServletOutputStream getOutputStream() throws IOException {
       if (writer != null) {
         throw new IllegalStateException("getWriter() was called already");
       }
+      if (stream == null && lengthDeclared) {
+        stream = super.getOutputStream();
+      }
       if (stream == null) {
+        body = new ByteArrayOutputStream(16 * 1024);
         stream = new ServletOutputStream() {
           @Override
           public void write(int b) {
@@ -80,9 +88,21 @@ final class ResponseBufferingFilter extends HttpFilter {
       if (writer == null) {
         String encoding = getCharacterEncoding();
         Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+        body = new ByteArrayOutputStream(16 * 1024);
         writer = new PrintWriter(new OutputStreamWriter(body, charset));
       }
       return writer;
+    }
+
+    @Override
+    public void setContentLength(int length) {
+      setContentLengthLong(length);
+    }
+
+    @Override
+    public void setContentLengthLong(long length) {
+      lengthDeclared = stream == null && writer == null && length >= 0;
+      super.setContentLengthLong(length);
     }
 
     @Override
@@ -92,13 +112,17 @@ final class ResponseBufferingFilter extends HttpFilter {
 
     @Override
     public void resetBuffer() {
-      body.reset();
+      if (body != null) {
+        body.reset();
+      }
       super.resetBuffer();
     }
 
     @Override
     public void reset() {
-      body.reset();
+      if (body != null) {
+        body.reset();
+      }
       super.reset();
     }
 
@@ -106,7 +130,7 @@ final class ResponseBufferingFilter extends HttpFilter {
       if (writer != null) {
         writer.flush();
       }
-      if (body.size() > 0 && !isCommitted()) {
+      if (body != null && body.size() > 0 && !isCommitted()) {
         setContentLength(body.size());
         ServletOutputStream out = super.getOutputStream();
         body.writeTo(out);

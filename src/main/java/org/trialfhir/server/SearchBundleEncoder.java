@@ -2,6 +2,7 @@ package org.trialfhir.server;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,10 +12,10 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Encodes a search's Bundle with each entry's resource taken from the {@link EncodedResourceCache}: HAPI encodes the
- * Bundle with a small placeholder resource in every entry, and each placeholder's text is then replaced by the
- * cached encoding of the entry's resource. The Bundle's own elements (id, meta, type, total, links, fullUrl, search
- * mode) stay HAPI's.
+ * Encodes a search's Bundle with each entry's resource taken from the {@link EncodedResourceCache}. The Bundle's own
+ * elements (id, meta, type, total, links, fullUrl, search mode) are written by {@link JsonSearchsetWriter} in JSON;
+ * otherwise HAPI encodes the Bundle with a small placeholder resource in every entry, and each placeholder's text is
+ * replaced by the cached encoding of the entry's resource.
  *
  * <p>Not for pretty-printed output: HAPI indents an entry's resource by its depth in the Bundle, cached text starts at
  * the margin.
@@ -46,32 +47,36 @@ final class SearchBundleEncoder {
     if (format.pretty()) {
       throw new IllegalArgumentException("pretty-printed Bundles are HAPI's to encode");
     }
-    List<byte[]> entries = new ArrayList<>(bundle.getEntry().size());
-    int size = 0;
+    List<byte[]> resources = new ArrayList<>(bundle.getEntry().size());
     for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-      byte[] encoded = cache.encoded(entry.getResource(), format);
-      entries.add(encoded);
-      size += encoded.length;
+      resources.add(cache.encoded(entry.getResource(), format));
     }
-    IParser parser = format.parser(ctx);
-    String skeleton = withPlaceholders(bundle, parser);
-    String placeholder = parser.encodeResourceToString(placeholder());
+    BundleSkeleton skeleton = format.encoding() == EncodingEnum.JSON && JsonSearchsetWriter.canWrite(bundle)
+        ? JsonSearchsetWriter.skeleton(bundle)
+        : hapiSkeleton(bundle, format.parser(ctx));
+    return skeleton.fill(resources);
+  }
 
-    ByteArrayOutputStream out = new ByteArrayOutputStream(size + skeleton.length());
+  /** HAPI's encoding of the Bundle, with a hole where HAPI wrote each entry's placeholder. */
+  private static BundleSkeleton hapiSkeleton(Bundle bundle, IParser parser) {
+    String encoded = withPlaceholders(bundle, parser);
+    String placeholder = parser.encodeResourceToString(placeholder());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+    int[] holes = new int[bundle.getEntry().size()];
     int from = 0;
-    for (byte[] entry : entries) {
+    for (int i = 0; i < holes.length; i++) {
       // The placeholder's text cannot occur anywhere else: the Bundle holds no other resource, and its strings
       // (links, fullUrls) are escaped, so none can hold the placeholder's unescaped quotes or angle brackets.
-      int at = skeleton.indexOf(placeholder, from);
+      int at = encoded.indexOf(placeholder, from);
       if (at < 0) {
         throw new IllegalStateException("HAPI did not encode an entry's placeholder as " + placeholder);
       }
-      out.writeBytes(skeleton.substring(from, at).getBytes(StandardCharsets.UTF_8));
-      out.writeBytes(entry);
+      bytes.writeBytes(encoded.substring(from, at).getBytes(StandardCharsets.UTF_8));
+      holes[i] = bytes.size();
       from = at + placeholder.length();
     }
-    out.writeBytes(skeleton.substring(from).getBytes(StandardCharsets.UTF_8));
-    return out.toByteArray();
+    bytes.writeBytes(encoded.substring(from).getBytes(StandardCharsets.UTF_8));
+    return new BundleSkeleton(bytes.toByteArray(), holes);
   }
 
   /** The Bundle encoded with a placeholder for each entry's resource; the Bundle is left as it was. */
