@@ -12,17 +12,15 @@ import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.api.server.IRestfulResponse;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
+import ca.uhn.fhir.rest.server.RestfulServerUtils.ResponseEncoding;
 import ca.uhn.fhir.rest.server.method.ElementsParameter;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
-import ca.uhn.fhir.util.DateUtils;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Date;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
-import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.Bundle;
 
 /**
@@ -60,26 +58,31 @@ final class CachedResponseInterceptor {
   public boolean respondFromCache(ServletRequestDetails request, ResponseDetails response) throws IOException {
     IBaseResource resource = response.getResponseResource();
     RestOperationTypeEnum operation = request.getRestOperationType();
-    if (resource == null || operation == null || response.getResponseCode() != Constants.STATUS_HTTP_200_OK) {
+    if (resource == null || operation == null || response.getResponseCode() != Constants.STATUS_HTTP_200_OK
+        || !asStored(request)) {
       return true;
     }
-    EncodedResourceCache.Format format = plainFormat(request);
-    if (format == null) {
+    ResponseEncoding encoding = RestfulServerUtils.determineResponseEncodingWithDefault(request);
+    if (encoding.getEncoding() != EncodingEnum.JSON && encoding.getEncoding() != EncodingEnum.XML) {
       return true;
     }
+    EncodedResourceCache.Format format = new EncodedResourceCache.Format(encoding.getEncoding(),
+        RestfulServerUtils.prettyPrintResponse(request.getServer(), request), request.getFhirServerBase());
     switch (operation) {
       case READ, VREAD -> {
         if (!EncodedResourceCache.isVersioned(resource)) {
           return true;
         }
-        send(request, response, cache.encoded(resource, format), true);
+        EncodedResourceCache.Encoded encoded = cache.encoded(resource, format);
+        send(request, response, encoding, encoded.bytes(), encoded.lastModified(), true);
       }
       case SEARCH_TYPE, GET_PAGE -> {
         if (format.pretty() || !(resource instanceof Bundle bundle) || !SearchBundleEncoder.isCacheable(bundle)) {
           return true;
         }
         // HAPI's search binding sends no Content-Location; a page of a stored search names its Bundle.
-        send(request, response, bundles.encode(bundle, format), operation == RestOperationTypeEnum.GET_PAGE);
+        send(request, response, encoding, bundles.encode(bundle, format), EncodedResourceCache.lastModified(bundle),
+            operation == RestOperationTypeEnum.GET_PAGE);
       }
       default -> {
         return true;
@@ -89,33 +92,20 @@ final class CachedResponseInterceptor {
   }
 
   /**
-   * The format of a request that asks for a resource as stored: JSON or XML, without {@code _summary},
-   * {@code _elements} or {@code _count=0}, each of which changes what HAPI's parser encodes; null otherwise.
+   * Whether the request asks for resources as stored: no {@code _summary}, {@code _elements} or {@code _count=0},
+   * each of which changes what HAPI's parser encodes.
    */
-  private static EncodedResourceCache.Format plainFormat(ServletRequestDetails request) {
-    if (!NO_SUMMARY.equals(RestfulServerUtils.determineSummaryMode(request))
-        || ElementsParameter.getElementsValueOrNull(request, false) != null
-        || ElementsParameter.getElementsValueOrNull(request, true) != null
-        || "0".equals(first(request, Constants.PARAM_COUNT))) {
-      return null;
-    }
-    EncodingEnum encoding = RestfulServerUtils.determineResponseEncodingWithDefault(request).getEncoding();
-    if (encoding != EncodingEnum.JSON && encoding != EncodingEnum.XML) {
-      return null;
-    }
-    boolean pretty = RestfulServerUtils.prettyPrintResponse(request.getServer(), request);
-    return new EncodedResourceCache.Format(encoding, pretty, request.getFhirServerBase());
-  }
-
-  private static String first(ServletRequestDetails request, String parameter) {
-    String[] values = request.getParameters().get(parameter);
-    return values == null || values.length == 0 ? null : values[0];
+  private static boolean asStored(ServletRequestDetails request) {
+    String[] count = request.getParameters().get(Constants.PARAM_COUNT);
+    return NO_SUMMARY.equals(RestfulServerUtils.determineSummaryMode(request))
+        && ElementsParameter.getElementsValueOrNull(request, false) == null
+        && ElementsParameter.getElementsValueOrNull(request, true) == null
+        && (count == null || count.length == 0 || !"0".equals(count[0]));
   }
 
   /** The headers and body {@code RestfulServerUtils.streamResponseAsResource} would send for this resource. */
-  private static void send(
-      ServletRequestDetails request, ResponseDetails details, byte[] body, boolean contentLocation)
-      throws IOException {
+  private static void send(ServletRequestDetails request, ResponseDetails details, ResponseEncoding encoding,
+      byte[] body, String lastModified, boolean contentLocation) throws IOException {
     IBaseResource resource = details.getResponseResource();
     IRestfulResponse response = request.getResponse();
     IIdType fullId = RestfulServerUtils.fullyQualifyResourceIdOrReturnNull(
@@ -134,17 +124,15 @@ final class CachedResponseInterceptor {
         response.addHeader(Constants.HEADER_ETAG, RestfulServerUtils.createEtag(version));
       }
     }
-    IPrimitiveType<Date> lastUpdated = RestfulServerUtils.extractLastUpdatedFromResource(resource);
-    if (lastUpdated != null && !lastUpdated.isEmpty()) {
-      response.addHeader(Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(lastUpdated.getValue()));
+    if (lastModified != null) {
+      response.addHeader(Constants.HEADER_LAST_MODIFIED, lastModified);
     }
-
-    String contentType = RestfulServerUtils.determineResponseEncodingWithDefault(request).getResourceContentType();
     boolean gzip = request.isRespondGzip();
     if (gzip) {
       response.addHeader(Constants.HEADER_CONTENT_ENCODING, Constants.ENCODING_GZIP);
     }
-    OutputStream out = response.getResponseOutputStream(details.getResponseCode(), contentType, gzip ? null : body.length);
+    OutputStream out = response.getResponseOutputStream(
+        details.getResponseCode(), encoding.getResourceContentType(), gzip ? null : body.length);
     // HAPI clears the charset for a byte stream; these bytes are UTF-8, as HAPI's encoded text would be.
     request.getServletResponse().setCharacterEncoding(Constants.CHARSET_NAME_UTF8);
     if (gzip) {

@@ -5,13 +5,16 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import ca.uhn.fhir.util.DateUtils;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * The UTF-8 encoding of stored resource versions, per type, id, version and {@link Format}. A stored version never
- * changes (the store gives a changed resource a new version), so an entry never goes stale and nothing is
- * invalidated; the cache is bounded by the bytes it holds, and evicts what is least used first.
+ * The UTF-8 encoding of stored resource versions, per type, id, version and {@link Format}, with the version's
+ * {@code Last-Modified} header. A stored version never changes (the store gives a changed resource a new version), so
+ * an entry never goes stale and nothing is invalidated; the cache is bounded by the bytes it holds, and evicts what is
+ * least used first.
  */
 final class EncodedResourceCache {
 
@@ -30,16 +33,19 @@ final class EncodedResourceCache {
     }
   }
 
+  /** A version's encoding, and its {@code meta.lastUpdated} as HAPI writes it in {@code Last-Modified} (or null). */
+  record Encoded(byte[] bytes, String lastModified) {}
+
   private record Key(String type, String id, String version, Format format) {}
 
   private final FhirContext ctx;
-  private final Cache<Key, byte[]> encodings;
+  private final Cache<Key, Encoded> encodings;
 
   EncodedResourceCache(FhirContext ctx, long maximumBytes) {
     this.ctx = ctx;
     this.encodings = Caffeine.newBuilder()
         .maximumWeight(maximumBytes)
-        .weigher((Key key, byte[] bytes) -> bytes.length)
+        .weigher((Key key, Encoded encoded) -> encoded.bytes().length)
         .build();
   }
 
@@ -55,18 +61,25 @@ final class EncodedResourceCache {
    *
    * @throws IllegalArgumentException if the resource is not {@link #isVersioned versioned}
    */
-  byte[] encoded(IBaseResource resource, Format format) {
+  Encoded encoded(IBaseResource resource, Format format) {
     if (!isVersioned(resource)) {
       throw new IllegalArgumentException("only versioned resources are cached: " + resource.getIdElement());
     }
     Key key = new Key(resource.fhirType(), resource.getIdElement().getIdPart(), version(resource), format);
-    return encodings.get(key,
-        k -> format.parser(ctx).encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8));
+    return encodings.get(key, k -> new Encoded(
+        format.parser(ctx).encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8),
+        lastModified(resource)));
   }
 
   /** How many encodings are held (an estimate, as evictions may be pending). */
   long size() {
     return encodings.estimatedSize();
+  }
+
+  /** What {@code RestfulServerUtils.streamResponseAsResource} sends as {@code Last-Modified}, or null. */
+  static String lastModified(IBaseResource resource) {
+    Date lastUpdated = resource.getMeta().getLastUpdated();
+    return lastUpdated == null ? null : DateUtils.formatDate(lastUpdated);
   }
 
   private static String version(IBaseResource resource) {

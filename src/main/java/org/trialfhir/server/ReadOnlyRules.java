@@ -51,6 +51,9 @@ final class ReadOnlyRules {
    * (last path segment {@code $name}): create ({@code POST [type]}) or batch/transaction ({@code POST [base]}).
    */
   private static void rejectWrites(String method, String pathInfo) {
+    if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+      return;
+    }
     String path = pathInfo == null ? "" : pathInfo.replaceAll("^/+|/+$", "");
     String last = path.isEmpty() ? "" : path.substring(path.lastIndexOf('/') + 1);
     String what = switch (method) {

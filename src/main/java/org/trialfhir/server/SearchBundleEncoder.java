@@ -49,7 +49,7 @@ final class SearchBundleEncoder {
     }
     List<byte[]> resources = new ArrayList<>(bundle.getEntry().size());
     for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-      resources.add(cache.encoded(entry.getResource(), format));
+      resources.add(cache.encoded(entry.getResource(), format).bytes());
     }
     BundleSkeleton skeleton = format.encoding() == EncodingEnum.JSON && JsonSearchsetWriter.canWrite(bundle)
         ? JsonSearchsetWriter.skeleton(bundle)
