@@ -66,8 +66,15 @@ public final class ExpandOperationProvider {
     Integer size = nonNegative("count", count);
 
     IValidationSupport chain = support.get();
+    // The chain caches expansions by id and url: a ValueSet sent goes without its id, so that one sent with the id of
+    // a served ValueSet is not answered with the served one's codes.
+    ValueSet toExpand = source;
+    if (valueSet != null) {
+      toExpand = source.copy();
+      toExpand.setIdElement(null);
+    }
     ValueSetExpansionOutcome outcome = chain.expandValueSet(new ValidationSupportContext(chain),
-        new ValueSetExpansionOptions().setFailOnMissingCodeSystem(true), source);
+        new ValueSetExpansionOptions().setFailOnMissingCodeSystem(true), toExpand);
     if (outcome == null || outcome.getValueSet() == null) {
       throw new InvalidRequestException("$expand: ValueSet " + (source.hasUrl() ? source.getUrl() : "sent")
           + " cannot be expanded here" + (outcome == null || outcome.getError() == null ? "" : ": " + outcome.getError()));

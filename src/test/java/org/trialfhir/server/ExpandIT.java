@@ -129,6 +129,14 @@ class ExpandIT {
     assertEquals(List.of("http://hl7.org/fhir/research-study-status|active Active",
         "http://hl7.org/fhir/research-study-status|approved Approved"), codes(expanded));
     ValidateIT.assertValid(expanded);
+
+    // Sent with the id and url of a served ValueSet, it is still its own codes that are expanded.
+    expand("/ValueSet/ctgov-phase/$expand");
+    sent.setId("ctgov-phase");
+    sent.setUrl(PHASE_VS);
+    ValueSet impostor = client.operation().onType(ValueSet.class).named("$expand")
+        .withParameter(Parameters.class, "valueSet", sent).returnResourceType(ValueSet.class).execute();
+    assertEquals(List.of("active", "approved"), bareCodes(impostor));
   }
 
   @Test
