@@ -33,16 +33,13 @@ import org.trialfhir.store.TrialStore;
  * {@code GET /fhir/metadata}: HAPI's CapabilityStatement, built from the providers' annotations (so it lists exactly
  * the interactions, search parameters, includes and operations the server binds), made precise where HAPI guesses:
  * every search parameter's {@code definition} is its canonical SearchParameter (ours from profiles/, or R4's), every
- * operation's {@code definition} its canonical OperationDefinition, our profiles are {@code supportedProfile}, and
+ * operation's {@code definition} our OperationDefinition in profiles/ (whose {@code base} is R4's), our profiles are {@code supportedProfile}, and
  * only R4 interaction codes remain.
  *
  * <p>Not a subclass: HAPI's provider also binds a read of OperationDefinition, which would shadow the
  * OperationDefinitions this server serves from the store.
  */
 public final class CapabilityStatementProvider {
-  /** R4's definition of {@code $validate}. */
-  static final String VALIDATE_DEFINITION = "http://hl7.org/fhir/OperationDefinition/Resource-validate";
-
   /** Definitions of the parameters every resource has, which HAPI's model does not carry per type. */
   private static final Map<String, String> RESOURCE_PARAMETERS = Map.of(
       "_id", "http://hl7.org/fhir/SearchParameter/Resource-id",
@@ -153,9 +150,6 @@ public final class CapabilityStatementProvider {
   }
 
   private Optional<String> operationDefinition(String type, String name) {
-    if ("validate".equals(name)) {
-      return Optional.of(VALIDATE_DEFINITION);
-    }
     for (Resource resource : store.all("OperationDefinition")) {
       OperationDefinition od = (OperationDefinition) resource;
       if (name.equals(od.getCode()) && od.getResource().stream().anyMatch(r -> type.equals(r.getValue()))) {

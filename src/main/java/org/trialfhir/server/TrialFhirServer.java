@@ -24,7 +24,8 @@ import org.trialfhir.validation.ValidationSupportFactory;
 
 /**
  * The FHIR R4 REST server over a {@link TrialStore}: one read-only resource provider per type served, search with
- * paging, {@code $validate}, and a CapabilityStatement that declares exactly that. Mount it at {@code /fhir/*}
+ * paging, {@code $validate}, the terminology operations ({@code $translate}, {@code $lookup}, {@code $expand}), and
+ * a CapabilityStatement that declares exactly that. Mount it at {@code /fhir/*}
  * ({@link JettyLauncher} does).
  */
 public final class TrialFhirServer extends RestfulServer {
@@ -91,6 +92,10 @@ public final class TrialFhirServer extends RestfulServer {
         new TerminologyResourceProvider<>(ConceptMap.class, context),
         new SearchParameterResourceProvider(context),
         new OperationDefinitionResourceProvider(context)));
+    registerProviders(List.of(
+        new TranslateOperationProvider(store, support),
+        new LookupOperationProvider(ctx, store, support),
+        new ExpandOperationProvider(store, support)));
     searchRules = new SearchRequestRules(search);
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
   }

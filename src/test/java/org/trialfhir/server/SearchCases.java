@@ -274,5 +274,21 @@ final class SearchCases {
       Case.of("SearchParameter?code=eligible-age", "eligible-age"),
       Case.of("SearchParameter?code=nothing"),
       Case.of("SearchParameter?base=ResearchStudy", "condition", "eligible-age", "eligible-sex", "enrollment", "phase"),
-      Case.of("SearchParameter?base=Patient"));
+      Case.of("SearchParameter?base=Patient"),
+      Case.of("OperationDefinition?_id=ConceptMap-translate", "ConceptMap-translate"),
+      Case.of("OperationDefinition?_id=none"),
+      Case.of("OperationDefinition?_lastUpdated=gt2020-01-01&_id=CodeSystem-lookup", "CodeSystem-lookup"),
+      Case.of("OperationDefinition?_lastUpdated=lt2020-01-01"),
+      Case.of("OperationDefinition?url=https://trialfhir.org/fhir/OperationDefinition/ValueSet-expand", "ValueSet-expand"),
+      Case.of("OperationDefinition?url=https://trialfhir.org/fhir/OperationDefinition/none"),
+      Case.of("OperationDefinition?name=ConceptMapTranslate", "ConceptMap-translate"),
+      Case.of("OperationDefinition?name=Nothing"),
+      Case.of("OperationDefinition?title:contains=our ConceptMaps", "ConceptMap-translate"),
+      Case.of("OperationDefinition?title=Nothing"),
+      Case.of("OperationDefinition?status=active&code=lookup", "CodeSystem-lookup"),
+      Case.of("OperationDefinition?status=retired"),
+      Case.of("OperationDefinition?version=0.1.0&code=expand", "ValueSet-expand"),
+      Case.of("OperationDefinition?version=9.9.9"),
+      Case.of("OperationDefinition?code=validate", "Resource-validate"),
+      Case.of("OperationDefinition?code=nothing"));
 }

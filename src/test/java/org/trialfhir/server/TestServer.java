@@ -14,6 +14,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.trialfhir.store.InMemoryTrialStore;
 import org.trialfhir.store.TrialImporter;
 import org.trialfhir.store.TrialStore;
+import org.trialfhir.validation.ValidationSupportFactory;
 
 /**
  * The real server on a free port with what {@code serve} loads without {@code --data}: our conformance resources
@@ -43,6 +44,16 @@ final class TestServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the server did not start", e);
     }
+  }
+
+  /**
+   * {@link #start()}, then builds the shared validation chain that {@code $validate} and the terminology operations
+   * answer from, so that the first request does not spend its timeout waiting for it.
+   */
+  static TestServer startWithChain() {
+    TestServer server = start();
+    ValidationSupportFactory.chain(CTX);
+    return server;
   }
 
   String base() {
