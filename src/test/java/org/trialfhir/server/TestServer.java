@@ -34,12 +34,21 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start() {
+    return start(WriteAccess.off());
+  }
+
+  /** A server that takes writes from requests bearing {@code token}. */
+  static TestServer startWritable(String token) {
+    return start(WriteAccess.withToken(token));
+  }
+
+  private static TestServer start(WriteAccess writeAccess) {
     TrialStore store = new InMemoryTrialStore();
     TrialImporter importer = new TrialImporter(CTX, store);
     importer.conformance();
     importer.samples();
     try {
-      return new TestServer(JettyLauncher.serve(store, 0), store);
+      return new TestServer(JettyLauncher.serve(store, 0, writeAccess), store);
     } catch (Exception e) {
       throw new IllegalStateException("the server did not start", e);
     }
