@@ -90,6 +90,7 @@ public final class CapabilityStatementProvider {
           + TrialFhirServer.MAXIMUM_PAGE_SIZE + "); unknown search parameters are ignored unless the request says"
           + " Prefer: handling=strict.");
       if (writes) {
+        WriteDeclarations.declare(rest);
         rest.getSecurity().setCors(true).setDescription("Reads are public. Writes (create, update, delete,"
             + " transaction, batch, $import-record) need 'Authorization: Bearer <token>' with the token the server was"
             + " started with: 401 without one, 403 with another.");

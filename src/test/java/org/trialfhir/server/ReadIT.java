@@ -96,6 +96,7 @@ class ReadIT {
     "DELETE, /ResearchStudy/NCT07066982",
     "PATCH, /ResearchStudy/NCT07066982",
     "POST, ''",
+    "POST, /ResearchStudy/$import-record",
   })
   void writesAre405WithAnOperationOutcome(String method, String path) {
     String body = "{\"resourceType\":\"ResearchStudy\",\"status\":\"active\"}";

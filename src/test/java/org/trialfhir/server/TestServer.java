@@ -14,6 +14,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.trialfhir.store.InMemoryTrialStore;
 import org.trialfhir.store.TrialImporter;
 import org.trialfhir.store.TrialStore;
+import org.trialfhir.validation.ProfileValidator;
 
 /**
  * The real server on a free port with what {@code serve} loads without {@code --data}: our conformance resources
@@ -37,8 +38,12 @@ final class TestServer implements AutoCloseable {
     return start(WriteAccess.off());
   }
 
-  /** A server that takes writes from requests bearing {@code token}. */
+  /**
+   * A server that takes writes from requests bearing {@code token}. Writes validate, so the validator is built first:
+   * on a loaded machine its first use takes longer than a client waits.
+   */
   static TestServer startWritable(String token) {
+    ProfileValidator.shared().warmUp();
     return start(WriteAccess.withToken(token));
   }
 

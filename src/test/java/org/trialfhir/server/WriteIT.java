@@ -15,9 +15,16 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
@@ -140,6 +147,7 @@ class WriteIT {
         + "\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">No name</div>\"}}";
     OperationOutcome outcome = assertOutcome(send("POST", "/Organization", body), 422, "Organization.name");
     assertFalse(ValidateIT.errors(outcome).isEmpty());
+    assertValid(outcome);
 
     assertThrows(UnprocessableEntityException.class,
         () -> client.create().resource(new ResearchStudy()).execute());
@@ -262,6 +270,44 @@ class WriteIT {
     assertValid(TestServer.parse(OperationOutcome.class,
         send("DELETE", "/Organization/" + TestServer.parse(Organization.class, created).getIdElement().getIdPart(),
             null)));
+  }
+
+  @Test
+  void theCapabilityStatementDeclaresTheWritesAndEachAnswers() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+    assertValid(statement);
+    CapabilityStatementRestComponent rest = statement.getRestFirstRep();
+    assertEquals(Set.of("transaction", "batch"),
+        rest.getInteraction().stream().map(i -> i.getCode().toCode()).collect(Collectors.toSet()));
+    assertTrue(rest.getSecurity().getDescription().contains("Bearer"));
+    Set<String> writable = new TreeSet<>();
+    for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
+      String type = resource.getType();
+      Set<String> interactions = resource.getInteraction().stream().map(i -> i.getCode().toCode())
+          .collect(Collectors.toCollection(TreeSet::new));
+      if (!interactions.contains("create")) {
+        assertEquals(Set.of("read", "vread", "search-type"), interactions, type);
+        continue;
+      }
+      writable.add(type);
+      assertEquals(Set.of("read", "vread", "search-type", "create", "update", "delete", "history-instance"),
+          interactions, type);
+      assertEquals(ResourceVersionPolicy.VERSIONEDUPDATE, resource.getVersioning(), type);
+      assertTrue(resource.getConditionalCreate() && resource.getUpdateCreate() && resource.getReadHistory(), type);
+      // Each declared write answers for itself: validation (422), an unknown id (404), a history (200).
+      String empty = "{\"resourceType\":\"" + type + "\"}";
+      assertEquals(422, send("POST", "/" + type, empty).statusCode(), type);
+      assertEquals(422, send("PUT", "/" + type + "/capability-probe", empty).statusCode(), type);
+      assertOutcome(send("DELETE", "/" + type + "/capability-probe", null), 404, "not known");
+      String id = server.store().all(type).get(0).getIdElement().getIdPart();
+      assertEquals(200, server.get("/" + type + "/" + id + "/_history").statusCode(), type);
+    }
+    assertEquals(new TreeSet<>(List.of("ResearchStudy", "PlanDefinition", "ActivityDefinition", "Group",
+        "Organization", "Location", "Practitioner")), writable);
+    CapabilityStatementRestResourceComponent studies = rest.getResource().stream()
+        .filter(r -> r.getType().equals("ResearchStudy")).findFirst().orElseThrow();
+    assertEquals("https://trialfhir.org/fhir/OperationDefinition/import-record", studies.getOperation().stream()
+        .filter(o -> o.getName().equals("import-record")).findFirst().orElseThrow().getDefinition());
   }
 
   /** A sample Organization without its id, ready to POST. */
