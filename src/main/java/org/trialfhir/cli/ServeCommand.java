@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code serve [--port 8080] [--data DIR] [--write-token TOKEN]}: loads the bundled sample trials, or every trial record of DIR
+ * {@code serve [--port 8080] [--data DIR] [--write-token TOKEN]}: loads the bundled sample trials, or every trial
+ * record of DIR
  * (converted and validated; a bad file is named on stderr and skipped), and serves them as FHIR R4 at
  * {@code http://localhost:PORT/fhir}, printing that base URL on stdout once requests are accepted.
  */

@@ -94,8 +94,7 @@ public abstract class ReadOnlyResourceProvider<T extends Resource> implements IR
     if (versionId == null) {
       throw new ResourceGoneException(typeName + "/" + idPart + " was deleted (version " + last.versionId() + ")");
     }
-    boolean deletedThere = history.stream().anyMatch(v -> v.deleted() && String.valueOf(v.versionId()).equals(versionId));
-    if (deletedThere) {
+    if (history.stream().anyMatch(v -> v.deleted() && String.valueOf(v.versionId()).equals(versionId))) {
       throw new ResourceGoneException(typeName + "/" + idPart + " version " + versionId + " records its deletion");
     }
     throw new ResourceNotFoundException(typeName + "/" + idPart + " has no version " + versionId + " (the "

@@ -109,7 +109,7 @@ final class ResourceValidation {
           "$validate at " + type + " validates " + type + " resources; this is a " + resource.fhirType());
     }
     if (mode == ValidationModeEnum.DELETE) {
-      throw new InvalidRequestException("$validate mode=delete is not supported: a delete needs no content checks here");
+      throw new InvalidRequestException("$validate mode=delete is not supported");
     }
 
     List<String> profiles;

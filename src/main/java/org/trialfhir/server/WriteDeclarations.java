@@ -8,17 +8,17 @@ import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 
 /**
  * What the CapabilityStatement says about writes beyond the interactions HAPI lists from the bindings: batch beside
- * transaction, and for each type {@link WriteResourceProvider} writes: updates may name the version they expect ({@code If-Match}), an update may create, a
- * create may be conditional ({@code If-None-Exist}); conditional update and delete are not supported.
+ * transaction, and for each type {@link WriteResourceProvider} writes, that an update may name the version it
+ * expects ({@code If-Match}) and may create, that a create may be conditional ({@code If-None-Exist}), and that
+ * conditional update and delete are not supported.
  */
 final class WriteDeclarations {
   private WriteDeclarations() {}
 
   /** HAPI lists {@code transaction} for the {@code @Transaction} binding; the same binding takes batches. */
   static void declare(CapabilityStatementRestComponent rest) {
-    boolean transaction = rest.getInteraction().stream().anyMatch(i -> i.getCode() == SystemRestfulInteraction.TRANSACTION);
-    boolean batch = rest.getInteraction().stream().anyMatch(i -> i.getCode() == SystemRestfulInteraction.BATCH);
-    if (transaction && !batch) {
+    boolean transaction = has(rest, SystemRestfulInteraction.TRANSACTION);
+    if (transaction && !has(rest, SystemRestfulInteraction.BATCH)) {
       rest.addInteraction().setCode(SystemRestfulInteraction.BATCH);
     }
   }
@@ -30,5 +30,9 @@ final class WriteDeclarations {
     resource.setConditionalCreate(true);
     resource.setConditionalUpdate(false);
     resource.setConditionalDelete(ConditionalDeleteStatus.NOTSUPPORTED);
+  }
+
+  private static boolean has(CapabilityStatementRestComponent rest, SystemRestfulInteraction code) {
+    return rest.getInteraction().stream().anyMatch(i -> i.getCode() == code);
   }
 }

@@ -170,7 +170,8 @@ final class WriteResourceProvider<T extends Resource> implements IResourceProvid
       // HAPI drops the resource of a DELETE entry; the placeholder only carries its id and version.
       entry = (Resource) ctx.getResourceDefinition(typeName).newInstance();
       entry.setId(new IdType(typeName, version.id(), String.valueOf(version.versionId())));
-      entry.getMeta().setVersionId(String.valueOf(version.versionId())).setLastUpdated(Date.from(version.lastUpdated()));
+      entry.getMeta().setVersionId(String.valueOf(version.versionId()))
+          .setLastUpdated(Date.from(version.lastUpdated()));
       method = BundleEntryTransactionMethodEnum.DELETE;
     } else {
       entry = version.resource().copy();

@@ -39,7 +39,7 @@ import org.trialfhir.validation.ProfileValidator;
 class CapabilityStatementIT {
   /** Types the sample data holds nothing of, so no search can match; their parameters still run. */
   private static final Map<String, String> NO_DATA = Map.of(
-      "OperationDefinition", "profiles/ holds no OperationDefinition yet (the $match operation brings the first)");
+      "OperationDefinition", "SearchCases has no OperationDefinition cases yet (profiles/ holds only import-record)");
 
   private static TestServer server;
   private static IGenericClient client;

@@ -7,7 +7,6 @@ import static org.trialfhir.server.ReadIT.assertOutcome;
 import static org.trialfhir.server.WriteIT.assertValid;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +48,7 @@ class ImportRecordIT {
   @BeforeAll
   static void start() {
     server = TestServer.startWritable(TOKEN);
-    client = server.client();
-    client.registerInterceptor(new BearerTokenAuthInterceptor(TOKEN));
+    client = server.client(TOKEN);
   }
 
   @AfterAll

@@ -8,7 +8,6 @@ import static org.trialfhir.server.ReadIT.assertOutcome;
 import static org.trialfhir.server.WriteIT.assertValid;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,8 +37,7 @@ class TransactionIT {
   @BeforeAll
   static void start() {
     server = TestServer.startWritable(TOKEN);
-    client = server.client();
-    client.registerInterceptor(new BearerTokenAuthInterceptor(TOKEN));
+    client = server.client(TOKEN);
   }
 
   @AfterAll
@@ -154,7 +152,8 @@ class TransactionIT {
   @Test
   void aBatchAnswersEntryByEntry() {
     Bundle batch = new Bundle().setType(BundleType.BATCH);
-    batch.addEntry().setResource(organization("Batch Org")).getRequest().setMethod(HTTPVerb.POST).setUrl("Organization");
+    batch.addEntry().setResource(organization("Batch Org")).getRequest()
+        .setMethod(HTTPVerb.POST).setUrl("Organization");
     Organization nameless = organization("x");
     nameless.setName(null);
     batch.addEntry().setResource(nameless).getRequest().setMethod(HTTPVerb.POST).setUrl("Organization");
@@ -185,19 +184,11 @@ class TransactionIT {
   }
 
   private static Organization organization(String name) {
-    Organization organization = (Organization) server.store().all("Organization").get(0).copy();
-    organization.setId((String) null);
-    organization.setMeta(null);
-    organization.setName(name);
-    return organization;
+    return server.sample(Organization.class, 0).setName(name);
   }
 
   private static Location location(String name) {
-    Location location = (Location) server.store().all("Location").get(0).copy();
-    location.setId((String) null);
-    location.setMeta(null);
-    location.setName(name);
-    return location;
+    return server.sample(Location.class, 0).setName(name);
   }
 
   private static HttpResponse<String> post(String body) {

@@ -8,7 +8,6 @@ import static org.trialfhir.server.ReadIT.assertOutcome;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -49,8 +48,7 @@ class WriteIT {
   @BeforeAll
   static void start() {
     server = TestServer.startWritable(TOKEN);
-    client = server.client();
-    client.registerInterceptor(new BearerTokenAuthInterceptor(TOKEN));
+    client = server.client(TOKEN);
   }
 
   @AfterAll
@@ -121,8 +119,7 @@ class WriteIT {
 
   @Test
   void ifMatchWithAStaleVersionIs412AndChangesNothing() {
-    Practitioner practitioner = (Practitioner) server.store().all("Practitioner").get(0).copy();
-    practitioner.setId((String) null);
+    Practitioner practitioner = server.sample(Practitioner.class, 0);
     String id = client.create().resource(practitioner).execute().getId().getIdPart();
     practitioner.setId(id);
     practitioner.getNameFirstRep().setText("If-Match Person");
@@ -190,9 +187,7 @@ class WriteIT {
 
   @Test
   void deleteRecordsAVersionAfterWhichReadsAre410AndHistoryShowsIt() {
-    Location site = (Location) server.store().all("Location").get(0).copy();
-    site.setId((String) null);
-    site.setName("Short-lived Site");
+    Location site = server.sample(Location.class, 0).setName("Short-lived Site");
     String id = client.create().resource(site).execute().getId().getIdPart();
 
     HttpResponse<String> deleted = send("DELETE", "/Location/" + id, null);
@@ -227,8 +222,7 @@ class WriteIT {
 
   @Test
   void deleteWithAStaleIfMatchIs412() {
-    Location site = (Location) server.store().all("Location").get(1).copy();
-    site.setId((String) null);
+    Location site = server.sample(Location.class, 1);
     String id = client.create().resource(site).execute().getId().getIdPart();
     site.setId(id);
     site.setName("Renamed");
@@ -310,12 +304,8 @@ class WriteIT {
         .filter(o -> o.getName().equals("import-record")).findFirst().orElseThrow().getDefinition());
   }
 
-  /** A sample Organization without its id, ready to POST. */
   private static Organization sampleOrganization() {
-    Organization organization = (Organization) server.store().all("Organization").get(0).copy();
-    organization.setId((String) null);
-    organization.setMeta(null);
-    return organization;
+    return server.sample(Organization.class, 0);
   }
 
   static String json(Resource resource) {

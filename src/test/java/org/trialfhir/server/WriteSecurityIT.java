@@ -7,8 +7,6 @@ import static org.trialfhir.server.ReadIT.assertOutcome;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class WriteSecurityIT {
   private static final String TOKEN = "security-it-Zx81-token";
   private static final String ORGANIZATION = "{\"resourceType\":\"Organization\",\"name\":\"Guarded Org\","
-      + "\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">Guarded</div>\"}}";
+      + "\"text\":{\"status\":\"generated\","
+      + "\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">Guarded</div>\"}}";
 
   private static TestServer server;
 
@@ -164,21 +163,10 @@ class WriteSecurityIT {
 
   @Test
   void anOversizedWriteIs413BeforeItsBodyIsRead() throws Exception {
-    URI base = URI.create(server.base());
-    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-      socket.setSoTimeout(10_000);
-      String request = "PUT " + base.getPath() + "/Organization/org-big HTTP/1.1\r\n"
-          + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
-          + "Authorization: Bearer " + TOKEN + "\r\n"
-          + "Content-Type: application/fhir+json\r\n"
-          + "Content-Length: " + (ReadOnlyRules.MAX_BODY_BYTES + 1) + "\r\n"
-          + "Connection: close\r\n\r\n";
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(response.startsWith("HTTP/1.1 413"), response);
-      assertTrue(response.contains("\"resourceType\":\"OperationOutcome\""), response);
-    }
+    String response = server.announceBody("PUT", "/Organization/org-big", ReadOnlyRules.MAX_BODY_BYTES + 1,
+        "Authorization: Bearer " + TOKEN);
+    assertTrue(response.startsWith("HTTP/1.1 413"), response);
+    assertTrue(response.contains("\"resourceType\":\"OperationOutcome\""), response);
   }
 
   /** Sends JSON (unless a Content-Type is among the headers). */
