@@ -34,9 +34,9 @@ import org.trialfhir.validation.ValidationSupportFactory;
 
 /**
  * The FHIR R4 REST server over a {@link TrialStore}: one read-only resource provider per type served, search with
- * paging, {@code $validate}; when a write token is configured ({@link WriteAccess}), also create, update, delete and
- * history of the trial types, transaction and batch, and {@code $import-record}; and a CapabilityStatement that
- * declares exactly that. Mount it at {@code /fhir/*} ({@link JettyLauncher} does).
+ * paging, {@code $validate}, instance history of the trial types; when a write token is configured ({@link
+ * WriteAccess}), also their create, update and delete, transaction and batch, and {@code $import-record}; and a
+ * CapabilityStatement that declares exactly that. Mount it at {@code /fhir/*} ({@link JettyLauncher} does).
  */
 public final class TrialFhirServer extends RestfulServer {
   private static final long serialVersionUID = 1L;
@@ -126,6 +126,9 @@ public final class TrialFhirServer extends RestfulServer {
         new OperationDefinitionResourceProvider(context)));
     Set<String> writable = new LinkedHashSet<>();
     WRITABLE_TYPES.forEach(type -> writable.add(ctx.getResourceType(type)));
+    List<Object> histories = new ArrayList<>();
+    WRITABLE_TYPES.forEach(type -> histories.add(new HistoryResourceProvider<>(type, ctx, store)));
+    registerProviders(histories);
     if (writeAccess.enabled()) {
       registerWriteProviders(ctx, search, validation, writable);
     }
@@ -137,13 +140,13 @@ public final class TrialFhirServer extends RestfulServer {
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
   }
 
-  /** Create/update/delete/history per trial type, transaction and batch, and {@code $import-record}. */
+  /** Create/update/delete per trial type, transaction and batch, and {@code $import-record}. */
   private void registerWriteProviders(
       FhirContext ctx, SearchParams search, ResourceValidation validation, Set<String> writable) {
     StoreWriter writer = new StoreWriter(store, new ConditionalSearch(search));
     List<Object> providers = new ArrayList<>();
     for (Class<? extends Resource> type : WRITABLE_TYPES) {
-      providers.add(new WriteResourceProvider<>(type, ctx, writer, validation));
+      providers.add(new WriteResourceProvider<>(type, ctx.getResourceType(type), writer, validation));
     }
     providers.add(new TransactionProvider(ctx, writer, validation, writable));
     providers.add(new ImportRecordOperationProvider(ctx,

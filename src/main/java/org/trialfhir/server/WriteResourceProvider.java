@@ -1,45 +1,34 @@
 package org.trialfhir.server;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
-import ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum;
 import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
 import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.Delete;
-import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
-import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.annotation.Update;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.MethodOutcome;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
-import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.store.TrialStore;
 import org.trialfhir.store.TrialStore.Action;
 import org.trialfhir.store.TrialStore.Applied;
-import org.trialfhir.store.TrialStore;
 import org.trialfhir.store.TrialStore.Upsert;
 import org.trialfhir.store.TrialStore.Version;
 
 /**
- * Create, update, delete and instance history for one trial resource type, beside its read/search provider (HAPI
- * merges the two). Every resource stored is validated against base R4 and our profiles first (422 otherwise);
+ * Create, update and delete for one trial resource type, beside its read/search and history providers (HAPI merges
+ * them). Every resource stored is validated against base R4 and our profiles first (422 otherwise);
  * {@code If-Match} makes an update or delete conditional on the current version (412 otherwise); {@code
  * If-None-Exist} makes a create conditional on a search. Registered only when writes are allowed, so the
  * CapabilityStatement declares these interactions only then.
@@ -47,14 +36,12 @@ import org.trialfhir.store.TrialStore.Version;
 final class WriteResourceProvider<T extends Resource> implements IResourceProvider {
   private final Class<T> type;
   private final String typeName;
-  private final FhirContext ctx;
   private final StoreWriter writer;
   private final ResourceValidation validation;
 
-  WriteResourceProvider(Class<T> type, FhirContext ctx, StoreWriter writer, ResourceValidation validation) {
+  WriteResourceProvider(Class<T> type, String typeName, StoreWriter writer, ResourceValidation validation) {
     this.type = type;
-    this.typeName = ctx.getResourceType(type);
-    this.ctx = ctx;
+    this.typeName = typeName;
     this.writer = writer;
     this.validation = validation;
   }
@@ -138,47 +125,6 @@ final class WriteResourceProvider<T extends Resource> implements IResourceProvid
     outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL)
         .setDiagnostics(message);
     return new MethodOutcome(new IdType(typeName, idPart, String.valueOf(version)), outcome);
-  }
-
-  /**
-   * {@code GET [type]/[id]/_history}: every version, newest first, deletes as entries without a resource; {@code
-   * _since} keeps the versions stored at or after an instant.
-   */
-  @History
-  public IBundleProvider history(@IdParam IdType id, @Since InstantType since) {
-    String idPart = id.getIdPart();
-    List<Version> versions = writer.store().history(typeName, idPart);
-    if (versions.isEmpty()) {
-      throw new ResourceNotFoundException(typeName + "/" + idPart + " is not known to this server");
-    }
-    Date from = since == null ? null : since.getValue();
-    List<IBaseResource> entries = new ArrayList<>();
-    for (int i = versions.size() - 1; i >= 0; i--) {
-      Version version = versions.get(i);
-      if (from == null || !Date.from(version.lastUpdated()).before(from)) {
-        entries.add(historyEntry(version, i == 0 || versions.get(i - 1).deleted()));
-      }
-    }
-    return new SimpleBundleProvider(entries);
-  }
-
-  /** One version as HAPI's history Bundle wants it: the request method says whether it created, updated or deleted. */
-  private Resource historyEntry(Version version, boolean first) {
-    Resource entry;
-    BundleEntryTransactionMethodEnum method;
-    if (version.deleted()) {
-      // HAPI drops the resource of a DELETE entry; the placeholder only carries its id and version.
-      entry = (Resource) ctx.getResourceDefinition(typeName).newInstance();
-      entry.setId(new IdType(typeName, version.id(), String.valueOf(version.versionId())));
-      entry.getMeta().setVersionId(String.valueOf(version.versionId()))
-          .setLastUpdated(Date.from(version.lastUpdated()));
-      method = BundleEntryTransactionMethodEnum.DELETE;
-    } else {
-      entry = version.resource().copy();
-      method = first ? BundleEntryTransactionMethodEnum.POST : BundleEntryTransactionMethodEnum.PUT;
-    }
-    ResourceMetadataKeyEnum.ENTRY_TRANSACTION_METHOD.put(entry, method);
-    return entry;
   }
 
   private MethodOutcome outcome(Applied applied) {

@@ -41,6 +41,9 @@ class CapabilityStatementIT {
   private static final Map<String, String> NO_DATA = Map.of(
       "OperationDefinition", "SearchCases has no OperationDefinition cases yet (profiles/ holds only import-record)");
 
+  private static final Set<String> TRIAL_TYPES = Set.of("ResearchStudy", "PlanDefinition", "ActivityDefinition",
+      "Group", "Organization", "Location", "Practitioner");
+
   private static TestServer server;
   private static IGenericClient client;
   private static CapabilityStatement statement;
@@ -64,7 +67,15 @@ class CapabilityStatementIT {
       types.add(resource.getType());
       Set<String> interactions = new TreeSet<>();
       resource.getInteraction().forEach(i -> interactions.add(i.getCode().toCode()));
-      assertEquals(Set.of("read", "vread", "search-type"), interactions, resource.getType());
+      // Without a write token: reads only, and the history of the trial types (a read too).
+      Set<String> expected = TRIAL_TYPES.contains(resource.getType())
+          ? Set.of("read", "vread", "search-type", "history-instance")
+          : Set.of("read", "vread", "search-type");
+      assertEquals(expected, interactions, resource.getType());
+      if (interactions.contains("history-instance")) {
+        String id = server.store().all(resource.getType()).get(0).getIdElement().getIdPart();
+        assertEquals(200, server.get("/" + resource.getType() + "/" + id + "/_history").statusCode());
+      }
       assertEquals(List.of("validate"), resource.getOperation().stream().map(o -> o.getName()).toList());
     }
     assertEquals(new TreeSet<>(List.of("ResearchStudy", "PlanDefinition", "ActivityDefinition", "Group", "Organization",

@@ -283,6 +283,7 @@ class WriteIT {
         assertEquals(Set.of("read", "vread", "search-type"), interactions, type);
         continue;
       }
+      // History is a read: served on read-only servers too; CapabilityStatementIT checks those.
       writable.add(type);
       assertEquals(Set.of("read", "vread", "search-type", "create", "update", "delete", "history-instance"),
           interactions, type);
