@@ -78,14 +78,32 @@ public final class CapabilityStatementProvider {
     statement.setPublisher("trialfhir");
     statement.setExperimental(false);
     for (CapabilityStatementRestComponent rest : statement.getRest()) {
-      rest.setDocumentation("Read-only: trial records are converted and loaded at start-up. Searches page with"
-          + " _count (default " + TrialFhirServer.DEFAULT_PAGE_SIZE + ", at most " + TrialFhirServer.MAXIMUM_PAGE_SIZE
-          + "); unknown search parameters are ignored unless the request says Prefer: handling=strict.");
+      boolean writes = rest.getResource().stream().anyMatch(r -> has(r, TypeRestfulInteraction.UPDATE));
+      rest.setDocumentation((writes
+          ? "Trial records are loaded at start-up and written with $import-record, create, update, delete,"
+              + " transaction and batch; writes need the server's bearer token."
+          : "Read-only: trial records are converted and loaded at start-up.")
+          + " Searches page with _count (default " + TrialFhirServer.DEFAULT_PAGE_SIZE + ", at most "
+          + TrialFhirServer.MAXIMUM_PAGE_SIZE + "); unknown search parameters are ignored unless the request says"
+          + " Prefer: handling=strict.");
+      if (writes) {
+        WriteDeclarations.declare(rest);
+        rest.getSecurity().setCors(true).setDescription("Reads are public. Writes (create, update, delete,"
+            + " transaction, batch, $import-record) need 'Authorization: Bearer <token>' with the token the server was"
+            + " started with: 401 without one, 403 with another.");
+      }
       for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
         refine(resource);
+        if (has(resource, TypeRestfulInteraction.UPDATE)) {
+          WriteDeclarations.declare(resource);
+        }
       }
     }
     return statement;
+  }
+
+  private static boolean has(CapabilityStatementRestResourceComponent resource, TypeRestfulInteraction code) {
+    return resource.getInteraction().stream().anyMatch(i -> i.getCode() == code);
   }
 
   private void refine(CapabilityStatementRestResourceComponent resource) {
