@@ -23,11 +23,26 @@ record Applicability(Answer answer, String reason) {
       "case", "cases", "known");
   private static final int ADULT_YEARS = 18;
 
-  static Applicability of(String condition, PatientData patient, LocalDate on) {
+  /** A condition read once: as written, whether it names minors or adults, and the stems of the disease it names. */
+  record Terms(String condition, boolean minors, boolean adults, Set<String> disease) {}
+
+  static Terms terms(String condition) {
     String normalized = MatchText.normalize(condition);
     Set<String> words = Set.copyOf(MatchText.words(normalized));
-    boolean minors = words.stream().anyMatch(MINORS::contains);
-    boolean adults = words.stream().anyMatch(ADULTS::contains);
+    StringBuilder disease = new StringBuilder();
+    for (String word : MatchText.words(normalized)) {
+      if (!FRAME.contains(word)) {
+        disease.append(disease.length() == 0 ? "" : " ").append(word);
+      }
+    }
+    return new Terms(condition, words.stream().anyMatch(MINORS::contains), words.stream().anyMatch(ADULTS::contains),
+        ConditionNames.stems(disease.toString()));
+  }
+
+  static Applicability of(Terms terms, PatientData patient, LocalDate on) {
+    String condition = terms.condition();
+    boolean minors = terms.minors();
+    boolean adults = terms.adults();
     if (minors || adults) {
       PatientAge age = PatientAge.of(patient.birthDate(), on, "a");
       if (age == null) {
@@ -42,13 +57,7 @@ record Applicability(Answer answer, String reason) {
       return new Applicability(holds ? Answer.YES : Answer.NO,
           "\"" + condition + "\" " + (holds ? "applies" : "does not apply") + " (age " + age.describe() + ")");
     }
-    StringBuilder disease = new StringBuilder();
-    for (String word : MatchText.words(normalized)) {
-      if (!FRAME.contains(word)) {
-        disease.append(disease.length() == 0 ? "" : " ").append(word);
-      }
-    }
-    Set<String> stems = ConditionNames.stems(disease.toString());
+    Set<String> stems = terms.disease();
     if (!stems.isEmpty()) {
       for (PatientData.PatientCondition c : patient.conditions()) {
         for (Set<String> name : c.stems()) {

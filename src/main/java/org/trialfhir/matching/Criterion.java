@@ -20,7 +20,21 @@ record Criterion(
   /** A disease a criterion's heading names: the criterion applies to patients with it. */
   record HeadingCondition(String name, String snomed, java.util.Set<String> stems) {}
 
+  /** What the patient data can tell about this criterion's text: nothing when it has no limit and no topic. */
+  static final String NOT_COMPUTABLE = "not computable from patient data: review its text";
+
   boolean isHeader() {
     return !children.isEmpty();
+  }
+
+  /** Whether any limit or topic lets patient data decide it. */
+  boolean computable() {
+    return !limits.isEmpty() || !topics.isEmpty();
+  }
+
+  /** The result of a criterion no patient data can decide, the same for every patient. */
+  CriterionResult notComputable() {
+    return new CriterionResult(id, text, exclude, CriterionStatus.UNKNOWN, List.of(), List.of(), NOT_COMPUTABLE,
+        true, false);
   }
 }

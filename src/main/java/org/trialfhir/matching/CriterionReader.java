@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * <p>The rules are general, not per trial: a topic is any phrase of the eligibility-topic map; a past therapy counts
  * only after a word that puts it in the past ("prior", "previously received", "history of"), so "unsuitable for
  * CAR-T therapy" or "after receiving CAR-NK cell infusion" name no prior therapy; a negation just before a phrase
- * ("no", "without") drops it; "within N days/weeks/months/years" in the clause is a time window; "investigational",
+ * ("no", "without", up to three words before) drops it; "within N days/weeks/months/years" in the clause is a time window; "investigational",
  * "experimental", "allogeneic", "autologous" before a phrase must be repeated by the patient's record, and "active"
  * asks for a current record; "except", "unless", "other than", and for infections a viral load, DNA/RNA test or
  * "uncontrolled" make presence in the data insufficient to exclude.
@@ -119,41 +119,27 @@ final class CriterionReader {
 
   private List<TopicMention> mentions(String clause, boolean[] used) {
     List<TopicMention> found = new ArrayList<>();
-    for (String phrase : vocabulary.topicPhrases()) {
-      for (int[] at : MatchText.find(clause, phrase)) {
-        if (taken(used, at)) {
+    for (MatchVocabulary.PhraseAt at : vocabulary.topicPhrases(clause)) {
+      for (int i = at.start(); i < at.end(); i++) {
+        used[i] = true;
+      }
+      List<String> before = MatchText.words(clause.substring(0, at.start()).strip());
+      List<String> near = before.subList(Math.max(0, before.size() - 3), before.size());
+      if (near.stream().anyMatch(NEGATIONS::contains)) {
+        continue; // "no prior CAR-T", "without brain metastases"
+      }
+      for (MatchVocabulary.TopicTarget target : vocabulary.topicsOfPhrase(at.phrase())) {
+        String topic = target.topic();
+        if (PAST_THERAPY_TOPICS.contains(topic) && before.stream().noneMatch(PAST_CUES::contains)) {
           continue;
         }
-        for (int i = at[0]; i < at[1]; i++) {
-          used[i] = true;
-        }
-        List<String> before = MatchText.words(clause.substring(0, at[0]).strip());
-        if (!before.isEmpty() && NEGATIONS.contains(before.get(before.size() - 1))) {
-          continue;
-        }
-        List<String> near = before.subList(Math.max(0, before.size() - 3), before.size());
-        for (MatchVocabulary.TopicTarget target : vocabulary.topicsOfPhrase(phrase)) {
-          String topic = target.topic();
-          if (PAST_THERAPY_TOPICS.contains(topic) && before.stream().noneMatch(PAST_CUES::contains)) {
-            continue;
-          }
-          Set<String> mustSay = new HashSet<>(near);
-          mustSay.retainAll(RESTRICTIVE);
-          found.add(new TopicMention(topic, phrase, Set.copyOf(mustSay), near.contains("active"), window(clause),
-              insufficient(topic, clause)));
-        }
+        Set<String> mustSay = new HashSet<>(near);
+        mustSay.retainAll(RESTRICTIVE);
+        found.add(new TopicMention(topic, at.phrase(), Set.copyOf(mustSay), near.contains("active"), window(clause),
+            insufficient(topic, clause)));
       }
     }
     return found;
-  }
-
-  private static boolean taken(boolean[] used, int[] at) {
-    for (int i = at[0]; i < at[1]; i++) {
-      if (used[i]) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static List<String> unusedWords(String clause, boolean[] used) {

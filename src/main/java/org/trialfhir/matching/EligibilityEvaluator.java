@@ -66,20 +66,15 @@ public final class EligibilityEvaluator {
     }
     Map<String, CriterionResult> byId = new LinkedHashMap<>();
     for (Criterion criterion : study.criteria()) {
-      byId.put(criterion.id(), criterion.isHeader() ? null : criterion(criterion, patient, on));
+      byId.put(criterion.id(), criterion.isHeader() ? null
+          : criterion.computable() ? criterion(criterion, patient, on) : criterion.notComputable());
     }
     // Headings take their sub-criteria's status; the deepest first, so nested headings see their children's.
-    List<Criterion> headers = new ArrayList<>(study.criteria().stream().filter(Criterion::isHeader).toList());
-    headers.sort((a, b) -> Integer.compare(depth(b.id()), depth(a.id())));
-    for (Criterion header : headers) {
+    for (Criterion header : study.headersDeepestFirst()) {
       byId.put(header.id(), heading(header, byId));
     }
     results.addAll(byId.values());
     return StudyEvaluation.of(study.id(), results);
-  }
-
-  private static int depth(String id) {
-    return id.split("\\.").length;
   }
 
   private CriterionResult condition(StudyCriteria study, PatientData patient) {
@@ -186,14 +181,10 @@ public final class EligibilityEvaluator {
     if (!byTopic.isEmpty()) {
       statuses.add(anyPresent ? CriterionStatus.NOT_MET : allAbsent ? CriterionStatus.MET : CriterionStatus.UNKNOWN);
     }
-    boolean computable = c.limits().stream().anyMatch(l -> l.loinc() != null) || !c.topics().isEmpty();
-    CriterionStatus status = statuses.isEmpty() ? CriterionStatus.UNKNOWN : CriterionStatus.all(statuses);
+    CriterionStatus status = CriterionStatus.all(statuses);
     if (status == CriterionStatus.MET && !c.covered()) {
       status = CriterionStatus.UNKNOWN;
       reasons.add("the rest of the criterion is not computable: review its text");
-    }
-    if (statuses.isEmpty()) {
-      reasons.add("not computable from patient data: review its text");
     }
     if (c.heading() != null && status == CriterionStatus.NOT_MET) {
       Optional<DiagnosisMatcher.Match> has = DiagnosisMatcher.has(c.heading(), patient.conditions());
@@ -203,7 +194,7 @@ public final class EligibilityEvaluator {
       }
     }
     return result(c.id(), c.text(), c.exclude(), status, topicCodes, evidence, String.join("; ", reasons),
-        computable);
+        c.limits().stream().anyMatch(l -> l.loinc() != null) || !c.topics().isEmpty());
   }
 
   /**
@@ -239,7 +230,7 @@ public final class EligibilityEvaluator {
       List<CriterionStatus> readings = new ArrayList<>();
       List<CriterionStatus> applying = new ArrayList<>();
       for (Map.Entry<String, List<Limit>> entry : conditional.getOrDefault(key, Map.of()).entrySet()) {
-        Applicability applies = Applicability.of(entry.getKey(), patient, on);
+        Applicability applies = Applicability.of(entry.getValue().get(0).conditionTerms(), patient, on);
         reasons.add(applies.reason());
         CriterionStatus under = statusOf(entry.getValue(), outcomes, reasons);
         if (applies.answer() == Applicability.Answer.YES) {

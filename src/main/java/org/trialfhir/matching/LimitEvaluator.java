@@ -36,7 +36,7 @@ final class LimitEvaluator {
       return new Outcome(CriterionStatus.UNKNOWN, null, name + " " + limit.bounds() + ": no LOINC code for "
           + name + ", so no patient data can be compared");
     }
-    Latest direct = latest(patient, vocabulary.observationCodes(limit.loinc()), on);
+    Latest direct = latest(patient, limit.observationCodes(), on);
     if (direct.found != null) {
       return compare(limit, direct.found, on);
     }
@@ -58,8 +58,7 @@ final class LimitEvaluator {
   }
 
   private Outcome compare(Limit limit, PatientData.Measurement m, LocalDate on) {
-    String read = m.name() + " " + Limit.plain(m.value()) + (m.unitText() == null ? "" : " " + m.unitText())
-        + " on " + m.date();
+    String read = m.reading();
     BigDecimal value;
     String how;
     if (limit.isScore()) {
@@ -92,7 +91,7 @@ final class LimitEvaluator {
   }
 
   private Outcome convertedScore(Limit limit, PatientData.Measurement m) {
-    String read = m.name() + " " + Limit.plain(m.value()) + " on " + m.date();
+    String read = m.reading();
     if (Limit.ECOG.equals(limit.loinc())) {
       int ecog = ecogOf(m.value());
       return verdict(limit, m.reference(), BigDecimal.valueOf(ecog),

@@ -30,13 +30,53 @@ final class MatchText {
     if (text == null) {
       return "";
     }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 128) {
+        return slow(text);
+      }
+    }
+    // ASCII (almost every name and criterion): one pass, no regular expression; this runs for every criterion of
+    // every study read into the matcher.
+    StringBuilder out = new StringBuilder(text.length());
+    boolean space = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\'') {
+        if (i + 1 < text.length() && (text.charAt(i + 1) == 's' || text.charAt(i + 1) == 'S')
+            && (i + 2 == text.length() || !Character.isLetterOrDigit(text.charAt(i + 2)))) {
+          i++;
+        }
+        continue;
+      }
+      if (Character.isLetterOrDigit(c)) {
+        if (space && out.length() > 0) {
+          out.append(' ');
+        }
+        space = false;
+        out.append(Character.toLowerCase(c));
+      } else {
+        space = true;
+      }
+    }
+    return american(out.toString());
+  }
+
+  private static String slow(String text) {
     String folded = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFKD)).replaceAll("")
         .toLowerCase(Locale.ROOT);
     folded = POSSESSIVE.matcher(folded).replaceAll("");
-    for (String[] spelling : SPELLINGS) {
-      folded = folded.replace(spelling[0], spelling[1]);
+    return american(NOT_ALNUM.matcher(folded).replaceAll(" ").strip());
+  }
+
+  private static String american(String folded) {
+    if (folded.indexOf("ae") < 0 && folded.indexOf("oe") < 0 && folded.indexOf("our") < 0) {
+      return folded;
     }
-    return NOT_ALNUM.matcher(folded).replaceAll(" ").strip();
+    String out = folded;
+    for (String[] spelling : SPELLINGS) {
+      out = out.replace(spelling[0], spelling[1]);
+    }
+    return out;
   }
 
   /** The words of a normalised text. */

@@ -42,7 +42,7 @@ public final class MatchVocabulary {
 
   private final Map<String, Map<String, List<TopicTarget>>> topicsByCode;
   private final Map<String, List<TopicTarget>> topicsByPhrase;
-  private final List<String> phrasesLongestFirst;
+  private final Map<String, List<String>> phrasesByFirstWord;
   private final Map<String, String> topicDisplays;
   private final Map<String, Map<String, Boolean>> positiveByCode;
   private final Map<String, Boolean> positiveByWord;
@@ -76,9 +76,11 @@ public final class MatchVocabulary {
         }
       }
     }
-    phrasesLongestFirst = topicsByPhrase.keySet().stream()
+    Map<String, List<String>> byFirst = new HashMap<>();
+    topicsByPhrase.keySet().stream()
         .sorted(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()))
-        .toList();
+        .forEach(phrase -> byFirst.computeIfAbsent(phrase.split(" ", 2)[0], w -> new ArrayList<>()).add(phrase));
+    phrasesByFirstWord = Map.copyOf(byFirst);
     positiveByCode = new HashMap<>();
     positiveByWord = new HashMap<>();
     for (ConceptMapGroupComponent group : map(maps, "result-polarity").getGroup()) {
@@ -146,9 +148,33 @@ public final class MatchVocabulary {
     return bySystem.getOrDefault(code, List.of());
   }
 
-  /** Every topic phrase, longest first, normalised. */
-  List<String> topicPhrases() {
-    return phrasesLongestFirst;
+  /** A topic phrase found in a text: the phrase and its character offsets. */
+  record PhraseAt(String phrase, int start, int end) {}
+
+  /**
+   * The topic phrases in a normalised text, from left to right, the longest at each word ("hcv antibody" before
+   * "hcv"), none overlapping.
+   */
+  List<PhraseAt> topicPhrases(String normalized) {
+    List<PhraseAt> found = new ArrayList<>();
+    int i = 0;
+    while (i < normalized.length()) {
+      int wordEnd = normalized.indexOf(' ', i);
+      if (wordEnd < 0) {
+        wordEnd = normalized.length();
+      }
+      int next = wordEnd + 1;
+      for (String phrase : phrasesByFirstWord.getOrDefault(normalized.substring(i, wordEnd), List.of())) {
+        int end = i + phrase.length();
+        if (normalized.startsWith(phrase, i) && (end == normalized.length() || normalized.charAt(end) == ' ')) {
+          found.add(new PhraseAt(phrase, i, end));
+          next = end + 1;
+          break;
+        }
+      }
+      i = next;
+    }
+    return found;
   }
 
   List<TopicTarget> topicsOfPhrase(String normalizedPhrase) {

@@ -53,10 +53,11 @@ public final class PatientData {
 
   /**
    * A numeric result: LOINC codes, value, unit (a UCUM code, or null when the Observation gives none UCUM knows),
-   * the reference range's upper limit in its own unit, and the day it was taken (null when not given to the day).
+   * the reference range's upper limit in its own unit, the day it was taken (null when not given to the day), and
+   * the reading in words ("Platelets 120000 /uL on 2025-05-20").
    */
   public record Measurement(String reference, String name, Set<String> codes, BigDecimal value, String unit,
-      String unitText, BigDecimal referenceHigh, String referenceHighUnit, LocalDate date) {}
+      String unitText, BigDecimal referenceHigh, String referenceHighUnit, LocalDate date, String reading) {}
 
   /** What kind of record a finding comes from. */
   public enum Source { CONDITION, PROCEDURE, MEDICATION, TEST }
@@ -318,8 +319,10 @@ public final class PatientData {
           break;
         }
       }
-      data.measurements.add(new Measurement(reference, label(observation.getCode()), loinc, value, unit, unitText,
-          high, highUnit != null ? highUnit : unit, date));
+      String name = label(observation.getCode());
+      String reading = name + " " + Limit.plain(value) + (unitText == null ? "" : " " + unitText) + " on " + date;
+      data.measurements.add(new Measurement(reference, name, loinc, value, unit, unitText, high,
+          highUnit != null ? highUnit : unit, date, reading));
     }
 
     /** The UCUM code of a quantity: its code when the system is UCUM, else a unit string UCUM accepts as it is. */
@@ -380,11 +383,8 @@ public final class PatientData {
           }
         }
       }
-      String text = text(code);
-      for (String phrase : vocabulary.topicPhrases()) {
-        if (MatchText.contains(text, phrase)) {
-          vocabulary.topicsOfPhrase(phrase).forEach(t -> found.putIfAbsent(t.topic(), t));
-        }
+      for (MatchVocabulary.PhraseAt at : vocabulary.topicPhrases(text(code))) {
+        vocabulary.topicsOfPhrase(at.phrase()).forEach(t -> found.putIfAbsent(t.topic(), t));
       }
       return List.copyOf(found.values());
     }

@@ -21,7 +21,7 @@ import org.hl7.fhir.r4.model.Type;
 /**
  * A study's eligibility read once for every patient to come: the conditions a patient must have one of (names as
  * required word stems, SNOMED CT codes), the age range and sex of the eligibility Group, and its criteria with their
- * limits and topics. Built from the ResearchStudy and the Group {@code ResearchStudy.enrollment} points to, as
+ * limits and topics (the headings among them also deepest first, the order their statuses are derived in). Built from the ResearchStudy and the Group {@code ResearchStudy.enrollment} points to, as
  * EligibilityMapper writes it: characteristics {@code age}, {@code sex}, {@code inc-N}/{@code exc-N}, and limits
  * {@code <criterion>-tN} carrying a source-criterion extension.
  */
@@ -32,7 +32,8 @@ record StudyCriteria(
     Set<String> conditionSnomed,
     AgeRange age,
     String sex,
-    List<Criterion> criteria) {
+    List<Criterion> criteria,
+    List<Criterion> headersDeepestFirst) {
 
   /** The Group's age range: bounds in a UCUM time unit (a, mo, wk, d), inclusive, either may be absent. */
   record AgeRange(BigDecimal low, String lowUnit, BigDecimal high, String highUnit) {}
@@ -79,7 +80,7 @@ record StudyCriteria(
           criteria.put(id, c);
         } else if (c.hasExtension(SOURCE_CRITERION)) {
           String source = ((StringType) c.getExtensionByUrl(SOURCE_CRITERION).getValue()).getValue();
-          limits.computeIfAbsent(source, s -> new ArrayList<>()).add(limit(c));
+          limits.computeIfAbsent(source, s -> new ArrayList<>()).add(limit(c, vocabulary));
         }
       }
     }
@@ -94,8 +95,10 @@ record StudyCriteria(
       read.add(reader.read(id, text, c.getExclude(), limits.getOrDefault(id, List.of()),
           header ? children : List.of()));
     }
+    List<Criterion> headers = new ArrayList<>(read.stream().filter(Criterion::isHeader).toList());
+    headers.sort((a, b) -> Integer.compare(b.id().split("\\.").length, a.id().split("\\.").length));
     return new StudyCriteria(study.getIdElement().getIdPart(), List.copyOf(labels), List.copyOf(forms),
-        Set.copyOf(snomed), age, sex, List.copyOf(read));
+        Set.copyOf(snomed), age, sex, List.copyOf(read), List.copyOf(headers));
   }
 
   private static boolean isCriterion(GroupCharacteristicComponent c) {
@@ -108,7 +111,7 @@ record StudyCriteria(
     return false;
   }
 
-  private static Limit limit(GroupCharacteristicComponent c) {
+  private static Limit limit(GroupCharacteristicComponent c, MatchVocabulary vocabulary) {
     String loinc = null;
     for (Coding coding : c.getCode().getCoding()) {
       if (MatchVocabulary.LOINC.equals(coding.getSystem())) {
@@ -122,23 +125,23 @@ record StudyCriteria(
     Type value = c.getValue();
     if (value instanceof Range range) {
       Quantity q = range.hasLow() ? range.getLow() : range.getHigh();
-      return new Limit(c.getId(), analyte, loinc, value(range.getLow()), true, value(range.getHigh()), true,
-          q.getCode(), q.getUnit(), uln, conditionText, c.getExclude());
+      return Limit.of(c.getId(), analyte, loinc, value(range.getLow()), true, value(range.getHigh()), true,
+          q.getCode(), q.getUnit(), uln, conditionText, c.getExclude(), vocabulary);
     }
     Quantity q = (Quantity) value;
     BigDecimal v = q.getValue();
     String comparator = q.hasComparator() ? q.getComparator().toCode() : "=";
     return switch (comparator) {
-      case ">=" -> new Limit(c.getId(), analyte, loinc, v, true, null, false, q.getCode(), q.getUnit(), uln,
-          conditionText, c.getExclude());
-      case ">" -> new Limit(c.getId(), analyte, loinc, v, false, null, false, q.getCode(), q.getUnit(), uln,
-          conditionText, c.getExclude());
-      case "<=" -> new Limit(c.getId(), analyte, loinc, null, false, v, true, q.getCode(), q.getUnit(), uln,
-          conditionText, c.getExclude());
-      case "<" -> new Limit(c.getId(), analyte, loinc, null, false, v, false, q.getCode(), q.getUnit(), uln,
-          conditionText, c.getExclude());
-      default -> new Limit(c.getId(), analyte, loinc, v, true, v, true, q.getCode(), q.getUnit(), uln,
-          conditionText, c.getExclude());
+      case ">=" -> Limit.of(c.getId(), analyte, loinc, v, true, null, false, q.getCode(), q.getUnit(), uln,
+          conditionText, c.getExclude(), vocabulary);
+      case ">" -> Limit.of(c.getId(), analyte, loinc, v, false, null, false, q.getCode(), q.getUnit(), uln,
+          conditionText, c.getExclude(), vocabulary);
+      case "<=" -> Limit.of(c.getId(), analyte, loinc, null, false, v, true, q.getCode(), q.getUnit(), uln,
+          conditionText, c.getExclude(), vocabulary);
+      case "<" -> Limit.of(c.getId(), analyte, loinc, null, false, v, false, q.getCode(), q.getUnit(), uln,
+          conditionText, c.getExclude(), vocabulary);
+      default -> Limit.of(c.getId(), analyte, loinc, v, true, v, true, q.getCode(), q.getUnit(), uln,
+          conditionText, c.getExclude(), vocabulary);
     };
   }
 
