@@ -51,9 +51,13 @@ public final class MatchVocabulary {
   private final Map<String, Set<String>> analyteCodes;
   private final Map<String, Set<String>> analyteWords;
   private final UnitConverter units;
+  private final Set<String> phases;
+  private final Set<String> statuses;
 
   private MatchVocabulary(ConceptMaps maps, UnitConverter units) {
     this.units = units;
+    phases = codes(maps, "ctgov-phase");
+    statuses = codes(maps, "ctgov-overall-status");
     topicsByCode = new HashMap<>();
     topicsByPhrase = new HashMap<>();
     topicDisplays = new LinkedHashMap<>();
@@ -182,7 +186,7 @@ public final class MatchVocabulary {
   }
 
   /** The display of a topic code (the eligibility-topic CodeSystem's). */
-  String topicDisplay(String topic) {
+  public String topicDisplay(String topic) {
     return topicDisplays.getOrDefault(topic, topic);
   }
 
@@ -221,6 +225,38 @@ public final class MatchVocabulary {
   /** The words of the analyte phrases that name a LOINC code ("absolute", "neutrophil", "count", "anc"). */
   Set<String> analyteWords(String loincCode) {
     return analyteWords.getOrDefault(loincCode, Set.of());
+  }
+
+  /**
+   * The phase codes a study can carry, normalised as {@link MatchFilters} compares them: R4 research-study-phase
+   * codes and CT.gov phases (the ctgov-phase map's targets and sources).
+   */
+  public Set<String> phaseCodes() {
+    return phases;
+  }
+
+  /** The status codes a study can carry, normalised: R4 research-study-status and CT.gov overall statuses. */
+  public Set<String> statusCodes() {
+    return statuses;
+  }
+
+  /** Whether a filter value names a phase studies can have, in either vocabulary, any case. */
+  public boolean isPhase(String value) {
+    return phases.contains(MatchText.normalize(value));
+  }
+
+  /** Whether a filter value names a status studies can have, in either vocabulary, any case. */
+  public boolean isStatus(String value) {
+    return statuses.contains(MatchText.normalize(value));
+  }
+
+  private static Set<String> codes(ConceptMaps maps, String mapId) {
+    Set<String> codes = new HashSet<>();
+    for (String source : maps.sourceCodes(mapId)) {
+      codes.add(MatchText.normalize(source));
+      maps.translate(mapId, source).ifPresent(target -> codes.add(MatchText.normalize(target.getCode())));
+    }
+    return Set.copyOf(codes);
   }
 
   private static <T> Optional<T> byPrefix(Map<String, T> table, String code) {

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.trialfhir.matching.MatchVocabulary;
 import org.trialfhir.server.search.Resolver;
 import org.trialfhir.server.search.SearchParams;
 import org.trialfhir.store.TrialStore;
@@ -24,7 +26,7 @@ import org.trialfhir.validation.ValidationSupportFactory;
 
 /**
  * The FHIR R4 REST server over a {@link TrialStore}: one read-only resource provider per type served, search with
- * paging, {@code $validate}, and a CapabilityStatement that declares exactly that. Mount it at {@code /fhir/*}
+ * paging, {@code $validate}, {@code ResearchStudy/$match}, and a CapabilityStatement that declares exactly that. Mount it at {@code /fhir/*}
  * ({@link JettyLauncher} does).
  */
 public final class TrialFhirServer extends RestfulServer {
@@ -90,7 +92,8 @@ public final class TrialFhirServer extends RestfulServer {
         new TerminologyResourceProvider<>(CodeSystem.class, context),
         new TerminologyResourceProvider<>(ConceptMap.class, context),
         new SearchParameterResourceProvider(context),
-        new OperationDefinitionResourceProvider(context)));
+        new OperationDefinitionResourceProvider(context),
+        new MatchOperationProvider(ctx, store, MatchVocabulary.standard(), Clock.systemDefaultZone())));
     searchRules = new SearchRequestRules(search);
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
   }

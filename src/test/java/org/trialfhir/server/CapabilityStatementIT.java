@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -38,8 +39,7 @@ import org.trialfhir.validation.ProfileValidator;
  */
 class CapabilityStatementIT {
   /** Types the sample data holds nothing of, so no search can match; their parameters still run. */
-  private static final Map<String, String> NO_DATA = Map.of(
-      "OperationDefinition", "profiles/ holds no OperationDefinition yet (the $match operation brings the first)");
+  private static final Map<String, String> NO_DATA = Map.of();
 
   private static TestServer server;
   private static IGenericClient client;
@@ -65,7 +65,8 @@ class CapabilityStatementIT {
       Set<String> interactions = new TreeSet<>();
       resource.getInteraction().forEach(i -> interactions.add(i.getCode().toCode()));
       assertEquals(Set.of("read", "vread", "search-type"), interactions, resource.getType());
-      assertEquals(List.of("validate"), resource.getOperation().stream().map(o -> o.getName()).toList());
+      assertEquals(resource.getType().equals("ResearchStudy") ? Set.of("validate", "match") : Set.of("validate"),
+          resource.getOperation().stream().map(o -> o.getName()).collect(Collectors.toSet()), resource.getType());
     }
     assertEquals(new TreeSet<>(List.of("ResearchStudy", "PlanDefinition", "ActivityDefinition", "Group", "Organization",
         "Location", "Practitioner", "StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "SearchParameter",
@@ -176,6 +177,16 @@ class CapabilityStatementIT {
   void declaredOperationsAnswerAndPointToTheirDefinition() {
     for (CapabilityStatementRestResourceComponent resource : resources()) {
       for (CapabilityStatementRestResourceOperationComponent operation : resource.getOperation()) {
+        if (operation.getName().equals("match")) {
+          assertEquals("https://trialfhir.org/fhir/OperationDefinition/match", operation.getDefinition());
+          HttpResponse<String> match = server.send(HttpRequest.newBuilder(server.uri("/ResearchStudy/$match"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Bundle\",\"type\":\"collection\","
+                  + "\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\"}}]}")),
+              "Content-Type", "application/fhir+json");
+          assertEquals(200, match.statusCode(), match.body());
+          TestServer.CTX.newJsonParser().parseResource(Bundle.class, match.body());
+          continue;
+        }
         assertEquals("http://hl7.org/fhir/OperationDefinition/Resource-validate", operation.getDefinition());
         HttpResponse<String> response = server.send(
             HttpRequest.newBuilder(server.uri("/" + resource.getType() + "/$validate"))

@@ -274,5 +274,22 @@ final class SearchCases {
       Case.of("SearchParameter?code=eligible-age", "eligible-age"),
       Case.of("SearchParameter?code=nothing"),
       Case.of("SearchParameter?base=ResearchStudy", "condition", "eligible-age", "eligible-sex", "enrollment", "phase"),
-      Case.of("SearchParameter?base=Patient"));
+      Case.of("SearchParameter?base=Patient"),
+      // ---- OperationDefinition (profiles/OperationDefinition-match.json)
+      Case.of("OperationDefinition?_id=match", "match"),
+      Case.of("OperationDefinition?_id=none"),
+      Case.of("OperationDefinition?_lastUpdated=gt2020-01-01&_id=match", "match"),
+      Case.of("OperationDefinition?_lastUpdated=lt2020-01-01"),
+      Case.of("OperationDefinition?url=https://trialfhir.org/fhir/OperationDefinition/match", "match"),
+      Case.of("OperationDefinition?url=https://trialfhir.org/fhir/OperationDefinition/none"),
+      Case.of("OperationDefinition?name=ResearchStudyMatch", "match"),
+      Case.of("OperationDefinition?name=Nothing"),
+      Case.of("OperationDefinition?title=match a patient", "match"),
+      Case.of("OperationDefinition?title=Nothing"),
+      Case.of("OperationDefinition?status=active&code=match", "match"),
+      Case.of("OperationDefinition?status=retired"),
+      Case.of("OperationDefinition?version=0.1.0&code=match", "match"),
+      Case.of("OperationDefinition?version=9.9.9"),
+      Case.of("OperationDefinition?code=match", "match"),
+      Case.of("OperationDefinition?code=nothing"));
 }
