@@ -6,6 +6,8 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.trialfhir.matching.EligibilityEvaluator;
@@ -21,14 +23,21 @@ import org.trialfhir.store.TrialStore;
  * the patient may be eligible for, best first, criterion by criterion. A request it cannot use is a 400 saying why.
  */
 public final class MatchOperationProvider {
-  private final MatchRequestReader reader;
-  private final MatchVocabulary vocabulary;
-  private final StoreCandidates candidates;
+  /** What a match needs once the vocabulary is loaded. */
+  private record Matching(MatchVocabulary vocabulary, MatchRequestReader reader, StoreCandidates candidates) {}
 
-  MatchOperationProvider(FhirContext ctx, TrialStore store, MatchVocabulary vocabulary, Clock clock) {
-    this.vocabulary = vocabulary;
-    this.reader = new MatchRequestReader(ctx, vocabulary, clock);
-    this.candidates = new StoreCandidates(store, new EligibilityEvaluator(vocabulary));
+  private final CompletableFuture<Matching> matching;
+
+  /**
+   * The vocabulary (ConceptMaps and the UCUM essence, about a second) loads in the background from here, so that
+   * neither start-up nor, usually, the first match waits for it.
+   */
+  MatchOperationProvider(FhirContext ctx, TrialStore store, Supplier<MatchVocabulary> vocabulary, Clock clock) {
+    this.matching = CompletableFuture.supplyAsync(() -> {
+      MatchVocabulary loaded = vocabulary.get();
+      return new Matching(loaded, new MatchRequestReader(ctx, loaded, clock),
+          new StoreCandidates(store, new EligibilityEvaluator(loaded)));
+    });
   }
 
   /**
@@ -37,14 +46,15 @@ public final class MatchOperationProvider {
    */
   @Operation(name = "$match", type = ResearchStudy.class, idempotent = false, manualRequest = true)
   public Bundle match(RequestDetails request) {
-    MatchRequestReader.MatchRequest match = reader.read(request);
+    Matching m = matching.join();
+    MatchRequestReader.MatchRequest match = m.reader().read(request);
     PatientData patient;
     try {
-      patient = PatientData.from(match.clinicalData(), vocabulary);
+      patient = PatientData.from(match.clinicalData(), m.vocabulary());
     } catch (InvalidPatientDataException e) {
       throw new InvalidRequestException("$match: " + e.getMessage());
     }
-    List<StudyMatch> matches = candidates.matcher().match(patient, match.filters(), match.date());
-    return MatchBundleWriter.write(matches, request.getFhirServerBase(), vocabulary);
+    List<StudyMatch> matches = m.candidates().matcher().match(patient, match.filters(), match.date());
+    return MatchBundleWriter.write(matches, request.getFhirServerBase(), m.vocabulary());
   }
 }

@@ -93,7 +93,7 @@ public final class TrialFhirServer extends RestfulServer {
         new TerminologyResourceProvider<>(ConceptMap.class, context),
         new SearchParameterResourceProvider(context),
         new OperationDefinitionResourceProvider(context),
-        new MatchOperationProvider(ctx, store, MatchVocabulary.standard(), Clock.systemDefaultZone())));
+        new MatchOperationProvider(ctx, store, MatchVocabulary::standard, Clock.systemDefaultZone())));
     searchRules = new SearchRequestRules(search);
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
   }
