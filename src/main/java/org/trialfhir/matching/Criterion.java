@@ -1,6 +1,7 @@
 package org.trialfhir.matching;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * One inclusion or exclusion criterion of a study, read once for every patient: its text and id, its computable
@@ -18,7 +19,7 @@ record Criterion(
     List<String> children) {
 
   /** A disease a criterion's heading names: the criterion applies to patients with it. */
-  record HeadingCondition(String name, String snomed, java.util.Set<String> stems) {}
+  record HeadingCondition(String name, String snomed, Set<String> stems) {}
 
   /** What the patient data can tell about this criterion's text: nothing when it has no limit and no topic. */
   static final String NOT_COMPUTABLE = "not computable from patient data: review its text";

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -182,7 +183,7 @@ final class CriterionReader {
     for (String name : VIRUS_NAMES.get(topic)) {
       for (String test : List.of(" dna", " rna")) {
         if (MatchText.contains(clause, name + test)) {
-          return "the criterion asks for a " + (name + test).toUpperCase(java.util.Locale.ROOT)
+          return "the criterion asks for a " + (name + test).toUpperCase(Locale.ROOT)
               + " result, which a diagnosis or serology alone does not show";
         }
       }

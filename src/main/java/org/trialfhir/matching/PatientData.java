@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationStatement;
@@ -29,6 +31,7 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 
 /**
@@ -289,7 +292,7 @@ public final class PatientData {
       Type value = observation.getValue();
       if (value instanceof Quantity quantity && quantity.hasValue()) {
         measurement(observation, reference, loinc, quantity.getValue(), quantity, date);
-      } else if (value instanceof org.hl7.fhir.r4.model.IntegerType integer && integer.getValue() != null) {
+      } else if (value instanceof IntegerType integer && integer.getValue() != null) {
         measurement(observation, reference, loinc, BigDecimal.valueOf(integer.getValue()), null, date);
       }
       Boolean positive = positive(observation);
@@ -349,7 +352,7 @@ public final class PatientData {
             return positive.get();
           }
         }
-      } else if (value instanceof org.hl7.fhir.r4.model.StringType string) {
+      } else if (value instanceof StringType string) {
         var positive = vocabulary.positive(string.getValue());
         if (positive.isPresent()) {
           return positive.get();
@@ -375,7 +378,7 @@ public final class PatientData {
 
     /** The topics a concept shows: by its codings, then by phrases in its text and displays. */
     private List<MatchVocabulary.TopicTarget> topics(CodeableConcept code) {
-      Map<String, MatchVocabulary.TopicTarget> found = new java.util.LinkedHashMap<>();
+      Map<String, MatchVocabulary.TopicTarget> found = new LinkedHashMap<>();
       for (Coding coding : code.getCoding()) {
         for (MatchVocabulary.TopicTarget target : vocabulary.topicsOfCode(coding.getSystem(), coding.getCode())) {
           if (target.presence()) {

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -66,7 +67,7 @@ final class TopicEvaluator {
     if (!absent.isEmpty()) {
       return new Outcome(State.ABSENT, absent, topic + " is shown absent");
     }
-    String explanation = "no record shows " + topic.toLowerCase(java.util.Locale.ROOT) + " present or absent";
+    String explanation = "no record shows " + topic.toLowerCase(Locale.ROOT) + " present or absent";
     if (!notCounted.isEmpty()) {
       explanation += "; not counted: " + String.join("; ", notCounted);
     }

@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationDefinition;
@@ -98,7 +99,7 @@ class MatchIT {
     // the criteria are checked against profiles/StructureDefinition-match-criterion.json: a status outside its
     // ValueSet, or a sub-extension it does not define, is an error
     Extension first = result.getEntryFirstRep().getSearch().getExtensionsByUrl(MatchBundleWriter.MATCH_CRITERION).get(0);
-    first.getExtensionByUrl("status").setValue(new org.hl7.fhir.r4.model.CodeType("maybe"));
+    first.getExtensionByUrl("status").setValue(new CodeType("maybe"));
     first.addExtension("colour", new StringType("blue"));
     List<String> errors = ValidateIT.errors(ProfileValidator.shared().validate(result));
     assertTrue(errors.stream().anyMatch(e -> e.contains("maybe")), errors.toString());
