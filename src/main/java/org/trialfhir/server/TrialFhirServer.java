@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,6 +26,7 @@ import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.trialfhir.matching.MatchVocabulary;
 import org.trialfhir.server.search.Resolver;
 import org.trialfhir.server.search.SearchParams;
 import org.trialfhir.store.RecordImporter;
@@ -35,6 +37,7 @@ import org.trialfhir.validation.ValidationSupportFactory;
 /**
  * The FHIR R4 REST server over a {@link TrialStore}: one read-only resource provider per type served, search with
  * paging, {@code $validate}, the terminology operations ({@code $translate}, {@code $lookup}, {@code $expand}),
+ * {@code ResearchStudy/$match},
  * instance history of the trial types; when a write token is configured ({@link
  * WriteAccess}), also their create, update and delete, transaction and batch, and {@code $import-record}; and a
  * CapabilityStatement that declares exactly that. Mount it at {@code /fhir/*} ({@link JettyLauncher} does).
@@ -128,7 +131,8 @@ public final class TrialFhirServer extends RestfulServer {
     registerProviders(List.of(
         new TranslateOperationProvider(store, support),
         new LookupOperationProvider(ctx, store, support),
-        new ExpandOperationProvider(store, support)));
+        new ExpandOperationProvider(store, support),
+        new MatchOperationProvider(ctx, store, MatchVocabulary::standard, Clock.systemDefaultZone())));
     Set<String> writable = new LinkedHashSet<>();
     WRITABLE_TYPES.forEach(type -> writable.add(ctx.getResourceType(type)));
     List<Object> histories = new ArrayList<>();

@@ -290,5 +290,7 @@ final class SearchCases {
       Case.of("OperationDefinition?version=0.1.0&code=expand", "ValueSet-expand"),
       Case.of("OperationDefinition?version=9.9.9"),
       Case.of("OperationDefinition?code=validate", "Resource-validate"),
+      Case.of("OperationDefinition?_id=match", "match"),
+      Case.of("OperationDefinition?code=match&status=active", "match"),
       Case.of("OperationDefinition?code=nothing"));
 }
