@@ -90,7 +90,8 @@ final class GenerateCommand implements Callable<Integer> {
     }
     try (Stream<Path> entries = Files.list(folder)) {
       if (entries.findAny().isPresent()) {
-        throw new ParameterException(spec.commandLine(), "--out " + folder + " is not empty; give a new or empty folder");
+        throw new ParameterException(spec.commandLine(),
+            "--out " + folder + " is not empty; give a new or empty folder");
       }
     } catch (IOException e) {
       throw new ParameterException(spec.commandLine(), "--out " + folder + " cannot be read: " + e.getMessage());

@@ -117,7 +117,7 @@ final class CtgovPageWriter {
     }
   }
 
-  /** Each arm: label, description, "Group Type", then each of its interventions as the Interventions section shows it. */
+  /** Each arm: label, description, "Group Type", then its interventions as the Interventions section shows them. */
   private void arms(TrialRecord r) {
     section("Study Groups", "Review each arm or cohort in the study, along with the interventions and objectives"
         + " associated with them.");

@@ -32,7 +32,8 @@ final class EligibilityComposer {
       new Comparison("no more than", "<="), new Comparison("<", "<"));
 
   private static final List<String> PER_LITRE = List.of("×10^9/L", "× 10^9/L", "x 10^9/L", "x10^9/L", "×109/L");
-  private static final List<String> ULN = List.of("× ULN", "×ULN", "x ULN", "times ULN", "times the upper limit of normal");
+  private static final List<String> ULN =
+      List.of("× ULN", "×ULN", "x ULN", "times ULN", "times the upper limit of normal");
   private static final List<String> PERCENT = List.of("%");
 
   private static final List<Lab> LABS = List.of(
@@ -83,7 +84,8 @@ final class EligibilityComposer {
       new Limit("life expectancy", ">=", new BigDecimal("3"), null, "months"),
       new Limit("expected survival time", ">", new BigDecimal("12"), null, "weeks"));
   private static final List<String> SURVIVAL_TEXT = List.of(
-      "Expected survival ≥ 12 weeks", "Life expectancy of at least 3 months", "Expected survival time more than 12 weeks");
+      "Expected survival ≥ 12 weeks", "Life expectancy of at least 3 months",
+      "Expected survival time more than 12 weeks");
 
   private static final List<String> EXCLUSIONS = List.of(
       "Active central nervous system involvement by malignancy",
@@ -254,8 +256,9 @@ final class EligibilityComposer {
       String comparator = dice.pick(">", "more than");
       String value = dice.pick("450", "470", "480");
       limits.add(new Limit(interval ? "qtc interval" : "qtc", ">", new BigDecimal(value), null, "ms"));
-      items.add(Math.min(items.size(), 3), new Item("Cardiac abnormalities, including " + (interval ? "QTc interval " : "QTc ")
-          + comparator + " " + value + " ms, unstable angina or myocardial infarction within 6 months" + end));
+      items.add(Math.min(items.size(), 3), new Item("Cardiac abnormalities, including "
+          + (interval ? "QTc interval " : "QTc ") + comparator + " " + value
+          + " ms, unstable angina or myocardial infarction within 6 months" + end));
     }
     if (nested && dice.chance(0.4)) {
       List<String> children = WASHOUT.stream().filter(w -> dice.chance(0.7)).map(w -> w + end).toList();

@@ -36,7 +36,8 @@ final class FormatCoverage {
 
   private static TrialRecord json(TrialRecord full, Parties parties) {
     List<Site> sites = parties.sites().stream()
-        .map(p -> site(p, p.status(), p.zip(), p.contact() == null ? List.of() : List.of(contact(p.contact(), "PRIMARY"))))
+        .map(p -> site(p, p.status(), p.zip(),
+            p.contact() == null ? List.of() : List.of(contact(p.contact(), "PRIMARY"))))
         .toList();
     return with(full, full.otherIds(), full.officialTitle(), full.lastUpdated(), full.enrollment(), full.startDate(),
         full.completionDate(), full.keywords(), full.design(), full.arms(), full.interventions(), full.outcomes(),
@@ -74,8 +75,8 @@ final class FormatCoverage {
           first && place.contact() != null ? List.of(contact(place.contact(), "CONTACT")) : List.of()));
     }
     Design design = new Design(null, full.design().interventionModel(), null, null, null, null);
-    Eligibility eligibility = new Eligibility(full.eligibility().inclusion(), full.eligibility().exclusion(), null, null,
-        full.eligibility().sex(), null);
+    Eligibility eligibility = new Eligibility(full.eligibility().inclusion(), full.eligibility().exclusion(), null,
+        null, full.eligibility().sex(), null);
     return with(full, List.of(), null, null, new Enrollment(full.enrollment().count(), "ESTIMATED"), null, null,
         List.of(), design, arms, interventions, full.outcomes(), eligibility,
         new Sponsor(full.leadSponsor().name(), null), List.of(), null, List.of(), sites, List.of());

@@ -93,7 +93,8 @@ final class PartyComposer {
       return null;
     }
     return switch (overall) {
-      case "RECRUITING" -> new String[] {"RECRUITING", "NOT_YET_RECRUITING", "ACTIVE_NOT_RECRUITING"}[dice.weighted(75, 15, 10)];
+      case "RECRUITING" ->
+          new String[] {"RECRUITING", "NOT_YET_RECRUITING", "ACTIVE_NOT_RECRUITING"}[dice.weighted(75, 15, 10)];
       case "UNKNOWN" -> dice.chance(0.5) ? "RECRUITING" : null;
       default -> overall;
     };

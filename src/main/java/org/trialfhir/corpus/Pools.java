@@ -81,8 +81,9 @@ final class Pools {
     for (String[] row : rows("companies.tsv")) {
       (row[0].equals("prefix") ? prefixes : suffixes).add(row[1]);
     }
-    for (int k = 0; k < prefixes.size() * suffixes.size(); k++) {
-      companies.add(prefixes.get(k % prefixes.size()) + " " + suffixes.get((k / prefixes.size() + k) % suffixes.size()));
+    int p = prefixes.size();
+    for (int k = 0; k < p * suffixes.size(); k++) {
+      companies.add(prefixes.get(k % p) + " " + suffixes.get((k / p + k) % suffixes.size()));
     }
   }
 

@@ -106,7 +106,8 @@ final class Rendering {
     if (label.startsWith("(")) {
       return true;
     }
-    return label.endsWith(".") && !item.text().isEmpty() && ".;".indexOf(item.text().charAt(item.text().length() - 1)) >= 0;
+    String text = item.text();
+    return label.endsWith(".") && !text.isEmpty() && ".;".indexOf(text.charAt(text.length() - 1)) >= 0;
   }
 
   private String label(String label, boolean first, boolean escapedDots) {

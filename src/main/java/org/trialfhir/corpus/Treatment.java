@@ -16,7 +16,7 @@ import org.trialfhir.corpus.SyntheticTrial.DrugDose;
  * @param regimen the first arm's description: lymphodepletion, infusion days and dose levels
  * @param laterArm a second arm's description (the same schedule at the recommended dose, no dose levels)
  * @param drugInterventions lymphodepletion drugs listed as interventions of their own, with their descriptions
- * @param design the detailed description's paragraphs about the design, dose levels and schedule
+ * @param design the detailed description's paragraph on the design and dose levels
  */
 record Treatment(
     String product,
@@ -27,7 +27,7 @@ record Treatment(
     String regimen,
     String laterArm,
     List<DrugIntervention> drugInterventions,
-    List<String> design,
+    String design,
     List<DrugDose> lymphodepletion,
     List<CellDose> cellDoses,
     List<Integer> infusionDays) {

@@ -73,15 +73,11 @@ final class TreatmentComposer {
     String description = "An " + (allogeneic ? "allogeneic" : "autologous") + " " + canonicalKind
         + " cell product targeting " + target + "." + (allogeneic ? ""
         : " The cells are manufactured from the patient's own lymphocytes collected by leukapheresis.");
-    List<String> design = new ArrayList<>();
-    design.add(levels.size() > 1
+    String design = levels.size() > 1
         ? "The study uses a 3+3 dose-escalation design with " + levels.size() + " dose levels: "
             + levelsText(levels, notation == 0 && dice.chance(0.5) ? 2 : notation, unit)
             + ". Three to six subjects will be treated at each dose level."
-        : "All participants receive a single dose of " + doses + ".");
-    if (dice.chance(0.5)) {
-      design.add(regimen);
-    }
+        : "All participants receive a single dose of " + doses + ".";
 
     List<DrugDose> truthSteps = steps.stream().map(s -> new DrugDose(s.drug(),
         s.dose() == null ? null : new BigDecimal(s.dose()), s.dose() == null ? List.of() : range(s))).toList();
@@ -117,7 +113,8 @@ final class TreatmentComposer {
         boolean cyOneDay = dice.chance(0.25);
         int cyDay = dice.pick(start, last);
         yield List.of(
-            new Step(dice.chance(0.1) ? "fludarabine phosphate" : "fludarabine", dice.pick("25", "30", "30"), start, last),
+            new Step(dice.chance(0.1) ? "fludarabine phosphate" : "fludarabine", dice.pick("25", "30", "30"), start,
+                last),
             cyOneDay ? new Step("cyclophosphamide", dice.pick("500", "750", "1000"), cyDay, cyDay)
                 : new Step("cyclophosphamide", dice.pick("250", "300", "500"), start, last));
       }
@@ -137,7 +134,8 @@ final class TreatmentComposer {
     int exponent = kind.equals("CAR-NK") ? 7 : dice.pick(5, 6, 6, 6, 7);
     if (dice.chance(0.35)) {
       // One dose, now and then a range such as "1-5x10e6/kg".
-      return List.of(dice.chance(0.3) ? new Level("1", "5", exponent) : new Level(dice.pick("1", "2", "0.5"), null, exponent));
+      return List.of(dice.chance(0.3)
+          ? new Level("1", "5", exponent) : new Level(dice.pick("1", "2", "0.5"), null, exponent));
     }
     return dice.pick(LADDERS).stream().map(m -> new Level(m, null, exponent)).toList();
   }

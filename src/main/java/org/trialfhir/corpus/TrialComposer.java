@@ -40,9 +40,11 @@ final class TrialComposer {
   private record OutcomeKind(String measure, List<String> timeFrames, String description) {}
 
   private static final List<OutcomeKind> PRIMARY = List.of(
-      new OutcomeKind("Incidence of dose-limiting toxicities", List.of("28 days", "up to 28 days after infusion", "Day 28"),
+      new OutcomeKind("Incidence of dose-limiting toxicities",
+          List.of("28 days", "up to 28 days after infusion", "Day 28"),
           "Dose-limiting toxicities are assessed according to CTCAE version 5.0."),
-      new OutcomeKind("Incidence of treatment-emergent adverse events", List.of("up to 2 years", "24 months", "up to 1 years"),
+      new OutcomeKind("Incidence of treatment-emergent adverse events",
+          List.of("up to 2 years", "24 months", "up to 1 years"),
           "Adverse events are graded according to CTCAE version 5.0; cytokine release syndrome and neurotoxicity"
               + " according to the ASTCT consensus criteria."),
       new OutcomeKind("Maximum tolerated dose", List.of("28 days"), null),
@@ -90,15 +92,16 @@ final class TrialComposer {
     Parties parties = PartyComposer.compose(dice, status);
 
     String title = title(dice, condition, treatment);
-    String officialTitle = format == CorpusFormat.CTGOV_JSON && dice.chance(0.6) ? officialTitle(dice, phases, condition,
-        treatment) : null;
+    String officialTitle = format == CorpusFormat.CTGOV_JSON && dice.chance(0.6)
+        ? officialTitle(dice, phases, condition, treatment) : null;
     String summary = summary(dice, phases, condition, treatment, enrollment);
-    String description = String.join("\n\n", description(dice, condition, treatment));
+    String description = String.join("\n\n", treatment.design(), treatment.regimen(), followUp(dice));
     List<String> keywords = dice.chance(0.5) ? keywords(dice, treatment, condition) : List.of();
 
     boolean twoArms = dice.chance(0.25);
     Design design = design(dice, twoArms);
-    List<String> labels = twoArms ? dice.pick(List.of("Dose escalation", "Dose expansion"), List.of("Cohort A", "Cohort B"))
+    List<String> labels = twoArms
+        ? dice.pick(List.of("Dose escalation", "Dose expansion"), List.of("Cohort A", "Cohort B"))
         : List.of(dice.pick("Experimental arm", "Treatment group", "Single arm", "Dose escalation"));
     List<String> interventionNames = new ArrayList<>();
     interventionNames.add(treatment.product());
@@ -249,9 +252,10 @@ final class TrialComposer {
 
   private static String summary(Dice dice, List<String> phases, Pools.Condition condition, Treatment treatment,
       int enrollment) {
-    String what = "This is a " + dice.pick("single-center", "multicenter") + ", open-label, " + phaseWords(phases, false)
-        + " study to evaluate the safety and efficacy of " + treatment.product() + " in patients with "
-        + (condition.autoimmune() ? "refractory " : "relapsed or refractory ") + condition.name() + ".";
+    String what = "This is a " + dice.pick("single-center", "multicenter") + ", open-label, "
+        + phaseWords(phases, false) + " study to evaluate the safety and efficacy of " + treatment.product()
+        + " in patients with " + (condition.autoimmune() ? "refractory " : "relapsed or refractory ")
+        + condition.name() + ".";
     if (enrollment == 0 || dice.chance(0.3)) {
       return what;
     }
@@ -259,14 +263,10 @@ final class TrialComposer {
         : "\n\nThe study plans to enroll " + enrollment + " participants.");
   }
 
-  private static List<String> description(Dice dice, Pools.Condition condition, Treatment treatment) {
-    List<String> paragraphs = new ArrayList<>();
-    paragraphs.add(treatment.design().get(0));
-    paragraphs.add(treatment.regimen());
-    paragraphs.add(dice.pick("Participants will be followed for safety and efficacy for up to 2 years after the"
-        + " infusion, and for long-term safety for up to 15 years.", "After the infusion, participants are monitored"
-        + " for cytokine release syndrome and neurotoxicity, and followed up for response and survival."));
-    return paragraphs;
+  private static String followUp(Dice dice) {
+    return dice.pick("Participants will be followed for safety and efficacy for up to 2 years after the infusion, and"
+        + " for long-term safety for up to 15 years.", "After the infusion, participants are monitored for cytokine"
+        + " release syndrome and neurotoxicity, and followed up for response and survival.");
   }
 
   private static List<String> keywords(Dice dice, Treatment treatment, Pools.Condition condition) {

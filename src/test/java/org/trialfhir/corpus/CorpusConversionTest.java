@@ -35,7 +35,8 @@ class CorpusConversionTest {
   @MethodSource("indices")
   void convertsAndValidatesWithZeroErrors(long index) {
     SyntheticTrial trial = GENERATOR.trial(index);
-    TrialBundleMapper.TrialResources resources = MAPPER.map(TrialReaders.standard().read(GENERATOR.render(trial)).record());
+    TrialBundleMapper.TrialResources resources =
+        MAPPER.map(TrialReaders.standard().read(GENERATOR.render(trial)).record());
     Bundle bundle = TrialBundleMapper.collection(resources.resources());
     assertEquals("ResearchStudy", bundle.getEntryFirstRep().getResource().fhirType());
     assertEquals(trial.record().registryId(), bundle.getEntryFirstRep().getResource().getIdElement().getIdPart());

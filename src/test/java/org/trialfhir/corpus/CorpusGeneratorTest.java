@@ -131,7 +131,8 @@ class CorpusGeneratorTest {
         commonest);
     assertTrue(conditions.get(commonest.get(0)) > trials / 8, "the commonest condition is common");
     long rare = conditions.values().stream().filter(n -> n < trials / 100).count();
-    assertTrue(conditions.size() >= 90 && rare > conditions.size() / 2, conditions.size() + " conditions, " + rare + " rare");
+    assertTrue(conditions.size() >= 90 && rare > conditions.size() / 2,
+        conditions.size() + " conditions, " + rare + " rare");
     assertTrue(countries.size() >= 30, countries.size() + " countries");
     assertTrue(cities.size() >= 100, cities.size() + " cities");
     assertTrue(sponsors.size() >= 800, sponsors.size() + " sponsors");
