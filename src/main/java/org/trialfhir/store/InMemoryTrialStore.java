@@ -1,15 +1,19 @@
 package org.trialfhir.store;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -21,14 +25,19 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class InMemoryTrialStore implements TrialStore {
 
-  /** All versions of one resource, oldest first. */
-  private record History(List<Resource> versions) {
-    Resource current() {
+  /** All versions of one resource, oldest first; the last may record a delete. */
+  private record History(List<Version> versions) {
+    Version last() {
       return versions.get(versions.size() - 1);
+    }
+
+    /** The current resource, or null when the last version is a delete. */
+    Resource current() {
+      return last().resource();
     }
   }
 
-  /** Histories by type then id, and the current versions by type, all unmodifiable. */
+  /** Histories by type then id, and the current (not deleted) resources by type, all unmodifiable. */
   private record Snapshot(Map<String, Map<String, History>> histories, Map<String, List<Resource>> current) {}
 
   private final Clock clock;
@@ -46,58 +55,82 @@ public final class InMemoryTrialStore implements TrialStore {
 
   @Override
   public PutResult put(Collection<? extends Resource> resources) {
-    Map<String, Resource> incoming = new LinkedHashMap<>();
+    Map<String, Upsert> incoming = new LinkedHashMap<>();
     for (Resource resource : resources) {
-      String id = resource.getIdElement().getIdPart();
-      if (id == null || id.isBlank()) {
-        throw new IllegalArgumentException("a " + resource.fhirType() + " without an id cannot be stored");
+      Upsert upsert = new Upsert(resource);
+      incoming.put(upsert.type() + "/" + checkedId(upsert), upsert);
+    }
+    WriteResult result = apply(List.copyOf(incoming.values()));
+    return new PutResult((int) result.count(Action.CREATED), (int) result.count(Action.UPDATED),
+        (int) result.count(Action.UNCHANGED));
+  }
+
+  @Override
+  public WriteResult apply(List<? extends Change> changes) {
+    Set<String> seen = new HashSet<>();
+    for (Change change : changes) {
+      if (!seen.add(change.type() + "/" + checkedId(change))) {
+        throw new IllegalArgumentException(change.type() + "/" + change.id() + " is changed twice in one write");
       }
-      incoming.put(resource.fhirType() + "/" + id, resource);
     }
     synchronized (writeLock) {
       Snapshot before = snapshot;
-      Map<String, Map<String, History>> histories = new HashMap<>(before.histories());
-      Map<String, Map<String, History>> changedTypes = new HashMap<>();
-      Date now = Date.from(clock.instant());
-      int created = 0;
-      int updated = 0;
-      int unchanged = 0;
-      for (Resource resource : incoming.values()) {
-        String type = resource.fhirType();
-        String id = resource.getIdElement().getIdPart();
-        Map<String, History> ofType = changedTypes.computeIfAbsent(
-            type, t -> new LinkedHashMap<>(histories.getOrDefault(t, Map.of())));
-        History history = ofType.get(id);
-        if (history != null && sameContent(history.current(), resource)) {
-          unchanged++;
-          continue;
-        }
-        int version = history == null ? 1 : history.versions().size() + 1;
-        List<Resource> versions = history == null ? new ArrayList<>() : new ArrayList<>(history.versions());
-        versions.add(stamped(resource, type, id, version, now));
-        ofType.put(id, new History(Collections.unmodifiableList(versions)));
-        if (history == null) {
-          created++;
-        } else {
-          updated++;
+      for (Change change : changes) {
+        History history = before.histories().getOrDefault(change.type(), Map.of()).get(change.id());
+        int current = history == null || history.last().deleted() ? 0 : history.last().versionId();
+        if (change.expectedVersion() != null && change.expectedVersion() != current) {
+          throw new VersionConflictException(change, current);
         }
       }
-      if (created + updated > 0) {
-        Map<String, List<Resource>> current = new HashMap<>(before.current());
+      Map<String, Map<String, History>> changedTypes = new HashMap<>();
+      Instant now = clock.instant();
+      List<Applied> applied = new ArrayList<>();
+      for (Change change : changes) {
+        String type = change.type();
+        String id = change.id();
+        Map<String, History> ofType = changedTypes.computeIfAbsent(
+            type, t -> new LinkedHashMap<>(before.histories().getOrDefault(t, Map.of())));
+        History history = ofType.get(id);
+        Resource current = history == null ? null : history.current();
+        int lastVersion = history == null ? 0 : history.last().versionId();
+        Version next;
+        if (change instanceof Upsert upsert) {
+          if (current != null && sameContent(current, upsert.resource())) {
+            applied.add(new Applied(type, id, Action.UNCHANGED, lastVersion));
+            continue;
+          }
+          next = new Version(type, id, lastVersion + 1, now, stamped(upsert.resource(), type, id, lastVersion + 1, now));
+          applied.add(new Applied(type, id, current == null ? Action.CREATED : Action.UPDATED, next.versionId()));
+        } else {
+          if (current == null) {
+            applied.add(new Applied(type, id, Action.NOT_FOUND, 0));
+            continue;
+          }
+          next = new Version(type, id, lastVersion + 1, now, null);
+          applied.add(new Applied(type, id, Action.DELETED, next.versionId()));
+        }
+        List<Version> versions = history == null ? new ArrayList<>() : new ArrayList<>(history.versions());
+        versions.add(next);
+        ofType.put(id, new History(Collections.unmodifiableList(versions)));
+      }
+      boolean changed = applied.stream().anyMatch(a -> a.action() != Action.UNCHANGED && a.action() != Action.NOT_FOUND);
+      if (changed) {
+        Map<String, Map<String, History>> histories = new HashMap<>(before.histories());
+        Map<String, List<Resource>> currentByType = new HashMap<>(before.current());
         changedTypes.forEach((type, ofType) -> {
           histories.put(type, Collections.unmodifiableMap(ofType));
-          current.put(type, ofType.values().stream().map(History::current).toList());
+          currentByType.put(type, ofType.values().stream().map(History::current).filter(Objects::nonNull).toList());
         });
-        snapshot = new Snapshot(Collections.unmodifiableMap(histories), Collections.unmodifiableMap(current));
+        snapshot = new Snapshot(Collections.unmodifiableMap(histories), Collections.unmodifiableMap(currentByType));
       }
-      return new PutResult(created, updated, unchanged);
+      return new WriteResult(applied);
     }
   }
 
   @Override
   public Optional<Resource> read(String type, String id) {
     History history = snapshot.histories().getOrDefault(type, Map.of()).get(id);
-    return history == null ? Optional.empty() : Optional.of(history.current());
+    return history == null ? Optional.empty() : Optional.ofNullable(history.current());
   }
 
   @Override
@@ -108,8 +141,14 @@ public final class InMemoryTrialStore implements TrialStore {
     }
     int version = Integer.parseInt(versionId);
     return version <= history.versions().size()
-        ? Optional.of(history.versions().get(version - 1))
+        ? Optional.ofNullable(history.versions().get(version - 1).resource())
         : Optional.empty();
+  }
+
+  @Override
+  public List<Version> history(String type, String id) {
+    History history = snapshot.histories().getOrDefault(type, Map.of()).get(id);
+    return history == null ? List.of() : history.versions();
   }
 
   @Override
@@ -117,11 +156,19 @@ public final class InMemoryTrialStore implements TrialStore {
     return snapshot.current().getOrDefault(type, List.of());
   }
 
-  private static Resource stamped(Resource resource, String type, String id, int version, Date now) {
+  private static String checkedId(Change change) {
+    String id = change.id();
+    if (change.type() == null || id == null || id.isBlank()) {
+      throw new IllegalArgumentException("a " + change.type() + " without an id cannot be stored");
+    }
+    return id;
+  }
+
+  private static Resource stamped(Resource resource, String type, String id, int version, Instant now) {
     Resource copy = resource.copy();
     copy.setIdElement(new IdType(type, id, String.valueOf(version)));
     copy.getMeta().setVersionId(String.valueOf(version));
-    copy.getMeta().setLastUpdated(now);
+    copy.getMeta().setLastUpdated(Date.from(now));
     return copy;
   }
 

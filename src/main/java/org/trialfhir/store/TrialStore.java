@@ -1,7 +1,9 @@
 package org.trialfhir.store;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -17,8 +19,92 @@ import org.hl7.fhir.r4.model.Resource;
  * <p>Returned resources are the store's own instances, shared between callers and threads: treat them as read-only
  * and {@code copy()} one before changing it. Implementations are thread-safe; a reader sees every resource of a put or
  * none of them.
+ *
+ * <p>Writes: {@link #apply} takes upserts and deletes, each optionally conditional on the version it expects, and
+ * applies all of them or none. A delete is recorded as a version without a resource, so history shows it and a read
+ * of a deleted resource is empty while {@link #history} tells it apart from one never stored.
  */
 public interface TrialStore {
+
+  /** One stored version of a resource; {@code resource} is null when this version records a delete. */
+  record Version(String type, String id, int versionId, Instant lastUpdated, Resource resource) {
+    public boolean deleted() {
+      return resource == null;
+    }
+  }
+
+  /** A change for {@link #apply}. {@code expectedVersion}: null for none, 0 for "must not exist yet". */
+  sealed interface Change permits Upsert, Delete {
+    String type();
+
+    String id();
+
+    Integer expectedVersion();
+  }
+
+  /** Store this resource as the current version of its type/id (no new version when the content is unchanged). */
+  record Upsert(Resource resource, Integer expectedVersion) implements Change {
+    public Upsert {
+      Objects.requireNonNull(resource, "resource");
+    }
+
+    public Upsert(Resource resource) {
+      this(resource, null);
+    }
+
+    @Override
+    public String type() {
+      return resource.fhirType();
+    }
+
+    @Override
+    public String id() {
+      return resource.getIdElement().getIdPart();
+    }
+  }
+
+  /** Delete the current version of type/id (deleting what is absent or already deleted changes nothing). */
+  record Delete(String type, String id, Integer expectedVersion) implements Change {}
+
+  /** What happened to one change. */
+  enum Action { CREATED, UPDATED, UNCHANGED, DELETED, NOT_FOUND }
+
+  /** The outcome of one change: its action and the version now current (0 when none exists). */
+  record Applied(String type, String id, Action action, int versionId) {}
+
+  /** The outcomes of one {@link #apply}, in the order of its changes. */
+  record WriteResult(List<Applied> applied) {
+    public WriteResult {
+      applied = List.copyOf(applied);
+    }
+
+    public long count(Action action) {
+      return applied.stream().filter(a -> a.action() == action).count();
+    }
+  }
+
+  /** Thrown by {@link #apply} when a change's expected version is not the current one; nothing was applied. */
+  final class VersionConflictException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Change change;
+    private final int currentVersion;
+
+    public VersionConflictException(Change change, int currentVersion) {
+      super(change.type() + "/" + change.id() + ": expected version " + change.expectedVersion()
+          + " but the current version is " + (currentVersion == 0 ? "none" : String.valueOf(currentVersion)));
+      this.change = change;
+      this.currentVersion = currentVersion;
+    }
+
+    public Change change() {
+      return change;
+    }
+
+    /** The current version at the time of the conflict; 0 when the resource does not exist (or is deleted). */
+    public int currentVersion() {
+      return currentVersion;
+    }
+  }
 
   /** What one put changed. */
   record PutResult(int created, int updated, int unchanged) {
@@ -34,6 +120,18 @@ public interface TrialStore {
    * @throws IllegalArgumentException if a resource has no id
    */
   PutResult put(Collection<? extends Resource> resources);
+
+  /**
+   * Applies every change or none (one transaction): a repeated type/id is an error, not "last wins" as in
+   * {@link #put}. Upserts are copied and stamped like {@link #put}'s.
+   *
+   * @throws VersionConflictException if a change's expected version does not hold
+   * @throws IllegalArgumentException if a change has no type or id, or two changes name the same resource
+   */
+  WriteResult apply(List<? extends Change> changes);
+
+  /** Every version of one resource, deletes included, oldest first; empty if it was never stored. */
+  List<Version> history(String type, String id);
 
   /** The current version of a resource. */
   Optional<Resource> read(String type, String id);

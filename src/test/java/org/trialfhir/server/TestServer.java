@@ -3,7 +3,10 @@ package org.trialfhir.server;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,9 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.store.InMemoryTrialStore;
 import org.trialfhir.store.TrialImporter;
 import org.trialfhir.store.TrialStore;
+import org.trialfhir.validation.ProfileValidator;
+import org.trialfhir.validation.ValidationSupportFactory;
 
 /**
  * The real server on a free port with what {@code serve} loads without {@code --data}: our conformance resources
@@ -36,11 +42,24 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start() {
+    return start(WriteAccess.off());
+  }
+
+  /**
+   * A server that takes writes from requests bearing {@code token}. Writes validate, so the validator is built first:
+   * on a loaded machine its first use takes longer than a client waits.
+   */
+  static TestServer startWritable(String token) {
+    ProfileValidator.shared().warmUp();
+    return start(WriteAccess.withToken(token));
+  }
+
+  private static TestServer start(WriteAccess writeAccess) {
     TrialStore store = new InMemoryTrialStore();
     TrialImporter importer = new TrialImporter(CTX, store);
     importer.conformance();
     importer.samples();
-    return serving(new TrialFhirServer(store), store);
+    return serving(new TrialFhirServer(store, writeAccess), store);
   }
 
   /** The given server over the given store (a test that configures the servlet itself). */
@@ -50,6 +69,16 @@ final class TestServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the server did not start", e);
     }
+  }
+
+  /**
+   * {@link #start()}, then builds the shared validation chain that {@code $validate} and the terminology operations
+   * answer from, so that the first request does not spend its timeout waiting for it.
+   */
+  static TestServer startWithChain() {
+    TestServer server = start();
+    ValidationSupportFactory.chain(CTX);
+    return server;
   }
 
   String base() {
@@ -68,6 +97,43 @@ final class TestServer implements AutoCloseable {
     CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     CTX.getRestfulClientFactory().setSocketTimeout(60_000);
     return CTX.newRestfulGenericClient(base());
+  }
+
+  /** A client that sends {@code Authorization: Bearer <token>} with every request. */
+  IGenericClient client(String bearerToken) {
+    IGenericClient client = client();
+    client.registerInterceptor(new BearerTokenAuthInterceptor(bearerToken));
+    return client;
+  }
+
+  /** A copy of the {@code index}th stored resource of a type without its id and meta, ready to POST. */
+  <T extends Resource> T sample(Class<T> type, int index) {
+    T copy = type.cast(store.all(CTX.getResourceType(type)).get(index).copy());
+    copy.setId((String) null);
+    copy.setMeta(null);
+    return copy;
+  }
+
+  /**
+   * Raw HTTP: announces a body of {@code length} bytes and sends none, so the answer must come without reading it;
+   * returns the whole response as text. {@code headers} are full header lines.
+   */
+  String announceBody(String method, String path, long length, String... headers) throws IOException {
+    URI base = URI.create(base());
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      StringBuilder request = new StringBuilder(method + " " + base.getPath() + path + " HTTP/1.1\r\n")
+          .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
+          .append("Content-Type: application/fhir+json\r\n")
+          .append("Content-Length: ").append(length).append("\r\n");
+      for (String header : headers) {
+        request.append(header).append("\r\n");
+      }
+      request.append("Connection: close\r\n\r\n");
+      socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   /** GET {@code base + path} with extra headers given as name, value pairs. */

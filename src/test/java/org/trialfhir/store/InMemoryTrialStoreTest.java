@@ -136,4 +136,57 @@ class InMemoryTrialStoreTest {
     assertEquals(200, store.all("ResearchStudy").size());
     assertEquals(200, store.all("Group").size());
   }
+
+  @Test
+  void applyDeletesAsANewVersionThatHistoryShowsAndReadsNoLongerSee() {
+    InMemoryTrialStore store = new InMemoryTrialStore();
+    store.put(List.of(study("NCT1", "One")));
+
+    TrialStore.WriteResult result = store.apply(List.of(new TrialStore.Delete("ResearchStudy", "NCT1", 1)));
+
+    assertEquals(List.of(new TrialStore.Applied("ResearchStudy", "NCT1", TrialStore.Action.DELETED, 2)),
+        result.applied());
+    assertTrue(store.read("ResearchStudy", "NCT1").isEmpty());
+    assertTrue(store.all("ResearchStudy").isEmpty());
+    assertTrue(store.vread("ResearchStudy", "NCT1", "2").isEmpty());
+    assertEquals("One", ((ResearchStudy) store.vread("ResearchStudy", "NCT1", "1").orElseThrow()).getTitle());
+    List<TrialStore.Version> history = store.history("ResearchStudy", "NCT1");
+    assertEquals(2, history.size());
+    assertTrue(history.get(1).deleted());
+    assertEquals(1, history.get(0).versionId());
+
+    // Deleting again changes nothing; re-creating continues the version sequence.
+    assertEquals(TrialStore.Action.NOT_FOUND,
+        store.apply(List.of(new TrialStore.Delete("ResearchStudy", "NCT1", null))).applied().get(0).action());
+    assertEquals(TrialStore.Action.CREATED,
+        store.apply(List.of(new TrialStore.Upsert(study("NCT1", "Again"), 0))).applied().get(0).action());
+    assertEquals("3", store.read("ResearchStudy", "NCT1").orElseThrow().getMeta().getVersionId());
+  }
+
+  @Test
+  void aVersionConflictAppliesNothing() {
+    InMemoryTrialStore store = new InMemoryTrialStore();
+    store.put(List.of(study("NCT1", "One"), organization("org-a", "A")));
+
+    TrialStore.VersionConflictException conflict = assertThrows(TrialStore.VersionConflictException.class,
+        () -> store.apply(List.of(
+            new TrialStore.Upsert(organization("org-a", "A, renamed"), 1),
+            new TrialStore.Upsert(study("NCT1", "One, revised"), 7))));
+
+    assertEquals(1, conflict.currentVersion());
+    assertEquals("A", ((Organization) store.read("Organization", "org-a").orElseThrow()).getName());
+    assertEquals(1, store.history("Organization", "org-a").size());
+    // "Must not exist yet" fails for an existing resource.
+    assertThrows(TrialStore.VersionConflictException.class,
+        () -> store.apply(List.of(new TrialStore.Upsert(study("NCT1", "Dup"), 0))));
+    assertTrue(store.history("ResearchStudy", "NCT2").isEmpty());
+  }
+
+  @Test
+  void applyRefusesTheSameResourceTwice() {
+    InMemoryTrialStore store = new InMemoryTrialStore();
+    assertThrows(IllegalArgumentException.class, () -> store.apply(List.of(
+        new TrialStore.Upsert(study("NCT1", "One")), new TrialStore.Delete("ResearchStudy", "NCT1", null))));
+    assertTrue(store.all("ResearchStudy").isEmpty());
+  }
 }

@@ -17,7 +17,7 @@ import org.hl7.fhir.r4.model.Resource;
  * to include (ours have none: references are text), and it takes the entry's search mode from the resource's user
  * data, which meant copying each stored resource to mark it. A stand-in carries only the type, the versioned id and the
  * search mode, so the walk is short and nothing is copied; the Bundle then gets the stored instances themselves, which
- * HAPI only reads. Register {@link #restore} on any server whose searches answer {@link SearchResults}.
+ * HAPI only reads. Register this interceptor on any server whose searches answer {@link SearchResults}.
  */
 @Interceptor
 public final class EntryStandIns {
