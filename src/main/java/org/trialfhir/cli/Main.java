@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "trialfhir 0.1.0",
     description = "Converts cell-therapy trial registry records into FHIR R4 and serves them.",
-    subcommands = {ParseCommand.class, ConvertCommand.class, ValidateCommand.class, ServeCommand.class})
+    subcommands = {ParseCommand.class, ConvertCommand.class, ValidateCommand.class, ServeCommand.class,
+      ImportCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

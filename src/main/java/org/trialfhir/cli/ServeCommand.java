@@ -5,26 +5,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.trialfhir.server.JettyLauncher;
-import org.trialfhir.store.InMemoryTrialStore;
 import org.trialfhir.store.TrialImporter;
-import org.trialfhir.store.TrialStore;
+import org.trialfhir.store.jdbc.JdbcTrialStore;
+import org.trialfhir.store.jdbc.StoreException;
 import org.trialfhir.validation.ProfileValidator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code serve [--port 8080] [--data DIR]}: loads the bundled sample trials, or every trial record of DIR
- * (converted and validated; a bad file is named on stderr and skipped), and serves them as FHIR R4 at
- * {@code http://localhost:PORT/fhir}, printing that base URL on stdout once requests are accepted.
+ * {@code serve [--port 8080] [--data-dir DIR | --db JDBC_URL] [--data DIR]}: serves the trials of the store as FHIR
+ * R4 at {@code http://localhost:PORT/fhir}, printing that base URL on stdout once requests are accepted. A new store
+ * gets the bundled sample trials; with {@code --data}, every trial record of DIR is converted, validated and stored
+ * first (a bad file is named on stderr and skipped). Our conformance resources are stored at every start (unchanged
+ * ones make no new version).
  */
 @Command(
     name = "serve",
     description = {
-      "Serve trial records as a read-only FHIR R4 server at http://localhost:PORT/fhir.",
-      "Without --data, the sample trials bundled in the jar. With --data, every trial record file in DIR (CT.gov or"
-          + " MedPath page text, CT.gov API v2 JSON), converted and validated at start; a file that cannot be read or"
-          + " whose resources have validation errors is reported on stderr by name and skipped.",
+      "Serve the trials of the store as a FHIR R4 server at http://localhost:PORT/fhir.",
+      "The store is the embedded H2 database in --data-dir (default ./trialfhir-data, created on first start) or the"
+          + " PostgreSQL database of --db; a new store gets the sample trials bundled in the jar.",
+      "With --data, every trial record file in DIR (CT.gov or MedPath page text, CT.gov API v2 JSON) is converted,"
+          + " validated and stored at start; a file that cannot be read or whose resources have validation errors is"
+          + " reported on stderr by name and skipped.",
       "Prints the base URL on stdout when ready; runs until stopped."
     })
 final class ServeCommand implements Callable<Integer> {
@@ -32,8 +38,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "TCP port (0 picks a free one). Default: 8080.")
   int port;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Directory of trial record files to serve.")
+  @Option(names = "--data", paramLabel = "DIR", description = "Directory of trial record files to store and serve.")
   Path data;
+
+  @Mixin
+  StoreOptions storeOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -43,22 +52,42 @@ final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     FhirContext ctx = FhirContext.forR4Cached();
-    TrialStore store = new InMemoryTrialStore();
+    try (JdbcTrialStore store = storeOptions.open()) {
+      return serve(ctx, store, start);
+    } catch (StoreException e) {
+      System.err.println("trialfhir serve: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int serve(FhirContext ctx, JdbcTrialStore store, long start) throws Exception {
     TrialImporter importer = new TrialImporter(ctx, store);
+    boolean samples = data == null && !store.everStored("ResearchStudy");
     // Loading and starting Jetty are independent until the URL is printed: overlap them on the spare cores.
     CompletableFuture<Integer> conformance = CompletableFuture.supplyAsync(importer::conformance);
     CompletableFuture<TrialImporter.Report> trials = CompletableFuture.supplyAsync(
-        () -> data == null ? importer.samples() : importer.directory(data, ProfileValidator.shared()::validate));
+        () -> data != null ? importer.directory(data, ProfileValidator.shared()::validate)
+            : samples ? importer.samples() : null);
     try (JettyLauncher server = JettyLauncher.serve(store, port)) {
-      conformance.join();
-      TrialImporter.Report report = trials.join();
-      for (TrialImporter.Failure failure : report.failures()) {
-        System.err.println(failure.source() + ": skipped: " + failure.reason());
+      TrialImporter.Report report;
+      try {
+        conformance.join();
+        report = trials.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof StoreException failed ? failed : e;
       }
-      System.err.printf("Serving %d trials (%d resources)%s, ready in %d ms%n",
-          report.trials().size(), report.resources(),
-          report.failures().isEmpty() ? "" : "; " + report.failures().size() + " files skipped",
-          (System.nanoTime() - start) / 1_000_000);
+      String loaded = "";
+      if (report != null) {
+        for (TrialImporter.Failure failure : report.failures()) {
+          System.err.println(failure.source() + ": skipped: " + failure.reason());
+        }
+        loaded = samples
+            ? "; the " + report.trials().size() + " sample trials stored in the new store"
+            : "; " + report.trials().size() + " trials of " + data + " stored"
+                + (report.failures().isEmpty() ? "" : ", " + report.failures().size() + " files skipped");
+      }
+      System.err.printf("Serving %d trials from the %s%s, ready in %d ms%n",
+          store.all("ResearchStudy").size(), store, loaded, (System.nanoTime() - start) / 1_000_000);
       System.out.println(server.baseUrl());
       System.out.flush();
       if (data == null) {
@@ -70,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       server.join();
     } catch (InterruptedException e) {
-      // Stopped from within the JVM (tests); the server was closed on the way out.
+      // Stopped from within the JVM (tests); the server and the store are closed on the way out.
       Thread.currentThread().interrupt();
     }
     return 0;

@@ -121,9 +121,9 @@ public final class TrialImporter {
   }
 
   /** One source's resources, or why it has none. */
-  private record Loaded(String source, String trial, List<Resource> resources, String failure) {}
+  record Loaded(String source, String trial, List<Resource> resources, String failure) {}
 
-  private <T> Loaded load(T source, Function<T, ParseResult> read) {
+  <T> Loaded load(T source, Function<T, ParseResult> read) {
     String name = String.valueOf(source);
     try {
       TrialRecord record = read.apply(source).record();
@@ -138,7 +138,7 @@ public final class TrialImporter {
     }
   }
 
-  private static Loaded validated(Loaded one, Function<Bundle, OperationOutcome> validator) {
+  static Loaded validated(Loaded one, Function<Bundle, OperationOutcome> validator) {
     if (one.failure() != null) {
       return one;
     }
@@ -178,7 +178,8 @@ public final class TrialImporter {
         + String.join("; ", messages);
   }
 
-  private TrialBundleMapper mapper() {
+  /** Built on first use (most starts load no trial); the mapper itself is thread-safe. */
+  private synchronized TrialBundleMapper mapper() {
     if (mapper == null) {
       mapper = new TrialBundleMapper(ConceptMaps.load(ctx));
     }
