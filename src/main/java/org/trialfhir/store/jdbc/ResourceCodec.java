@@ -33,33 +33,39 @@ final class ResourceCodec {
   /**
    * A resource about to be written: its unstamped copy encoded once, and its canonical form on demand. The stored
    * form is what a parse of the JSON gives back, so every instance and every restart serves the same thing and a
-   * resource read back and written again hashes the same; a Java-built resource may not survive the trip as built
-   * (a decimal made as 1E+6 parses back as 1000000), so the canonical form costs a parse and a second encoding.
-   * Most unchanged writes (a re-import, our conformance resources at every start) need neither: their first
-   * encoding already hashes as stored.
+   * resource read back and written again hashes the same. A resource built in Java can differ from its parse: HAPI
+   * reads a decimal written as 1E+6 back as 1000000. Only then does the canonical form cost a parse and a second
+   * encoding; a resource that came from JSON (a client's, our conformance resources) or has no such number is
+   * already canonical.
    */
   final class Pending {
     private final Resource copy;
     private final String json;
     private final String sha256;
+    private final boolean canonicalAsEncoded;
     private Encoded canonical;
 
     private Pending(Resource copy, String json) {
       this.copy = copy;
       this.json = json;
       this.sha256 = sha256(json.getBytes(StandardCharsets.UTF_8));
+      this.canonicalAsEncoded = !hasExponentNumber(json);
     }
 
     /** Whether the content equals what a stored hash stands for. */
     boolean sameAs(String storedSha256) {
-      return storedSha256 != null && (sha256.equals(storedSha256) || canonical().sha256().equals(storedSha256));
+      return storedSha256 != null && (canonicalAsEncoded ? sha256 : canonical().sha256()).equals(storedSha256);
     }
 
     synchronized Encoded canonical() {
       if (canonical == null) {
-        Resource parsed = (Resource) parser().parseResource(json);
-        byte[] bytes = parser().encodeResourceToString(parsed).getBytes(StandardCharsets.UTF_8);
-        canonical = new Encoded(parsed, gzip(bytes), sha256(bytes));
+        if (!canonicalAsEncoded) {
+          Resource parsed = (Resource) parser().parseResource(json);
+          byte[] bytes = parser().encodeResourceToString(parsed).getBytes(StandardCharsets.UTF_8);
+          canonical = new Encoded(parsed, gzip(bytes), sha256(bytes));
+        } else {
+          canonical = new Encoded(copy, gzip(json.getBytes(StandardCharsets.UTF_8)), sha256);
+        }
       }
       return canonical;
     }
@@ -68,6 +74,26 @@ final class ResourceCodec {
     public String toString() {
       return copy.fhirType() + "/" + copy.getIdElement().getIdPart();
     }
+  }
+
+  /** Whether a number outside the JSON's strings is in exponent notation (an e after a digit or a point). */
+  static boolean hasExponentNumber(String json) {
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if ((c == 'e' || c == 'E') && i > 0 && (Character.isDigit(json.charAt(i - 1)) || json.charAt(i - 1) == '.')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private final FhirContext ctx;

@@ -8,8 +8,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +19,6 @@ import java.util.SortedSet;
  * change, take the next change-feed number, insert the new versions and move the current rows.
  */
 final class VersionWrites {
-  /** Ids per {@code IN (...)} list, well below every driver's parameter limit. */
-  private static final int IN_LIST = 500;
-
   /** A resource's current row as locked: its last version, whether that is a delete, its content hash. */
   record Current(int versionId, boolean deleted, String sha256) {}
 
@@ -35,27 +30,22 @@ final class VersionWrites {
   /**
    * Locks the current rows of the given resources ({@code SELECT ... FOR UPDATE}) and returns them by type then id;
    * a resource never stored has none. Rows are locked in one order (type, then id) by every writer, so two writers
-   * of overlapping trials queue instead of deadlocking.
+   * of overlapping trials queue instead of deadlocking. One statement per resource: H2 would not use the primary
+   * key for an IN list on its second column, and scan every resource of the type.
    */
   static Map<String, Map<String, Current>> lockCurrent(Connection c, SortedMap<String, SortedSet<String>> idsByType)
       throws SQLException {
     Map<String, Map<String, Current>> found = new HashMap<>();
-    for (Map.Entry<String, SortedSet<String>> type : idsByType.entrySet()) {
-      List<String> ids = new ArrayList<>(type.getValue());
-      for (int from = 0; from < ids.size(); from += IN_LIST) {
-        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
-        String sql = "SELECT res_id, version_id, deleted, content_sha256 FROM resource_current"
-            + " WHERE res_type = ? AND res_id IN (" + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")"
-            + " ORDER BY res_id FOR UPDATE";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT version_id, deleted, content_sha256 FROM resource_current"
+        + " WHERE res_type = ? AND res_id = ? FOR UPDATE")) {
+      for (Map.Entry<String, SortedSet<String>> type : idsByType.entrySet()) {
+        for (String id : type.getValue()) {
           ps.setString(1, type.getKey());
-          for (int i = 0; i < chunk.size(); i++) {
-            ps.setString(i + 2, chunk.get(i));
-          }
+          ps.setString(2, id);
           try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
+            if (rs.next()) {
               found.computeIfAbsent(type.getKey(), t -> new HashMap<>())
-                  .put(rs.getString(1), new Current(rs.getInt(2), rs.getBoolean(3), rs.getString(4)));
+                  .put(id, new Current(rs.getInt(1), rs.getBoolean(2), rs.getString(3)));
             }
           }
         }
