@@ -4,8 +4,12 @@ import ca.uhn.fhir.context.FhirContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.server.JettyLauncher;
 import org.trialfhir.store.TrialImporter;
 import org.trialfhir.store.jdbc.JdbcTrialStore;
@@ -52,28 +56,43 @@ final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     FhirContext ctx = FhirContext.forR4Cached();
-    try (JdbcTrialStore store = storeOptions.open()) {
-      return serve(ctx, store, start);
-    } catch (StoreException e) {
-      System.err.println("trialfhir serve: " + e.getMessage());
-      return 1;
+    // Start-up is CPU work on several independent paths (parsing, opening the store, Jetty, loading the store's
+    // view): run them on threads of their own, not on the one-thread common pool of a 2-core machine.
+    ExecutorService startup = Executors.newFixedThreadPool(3, runnable -> {
+      Thread thread = new Thread(runnable, "trialfhir-start");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      Future<List<Resource>> conformance = startup.submit(() -> TrialImporter.conformanceResources(ctx));
+      try (JdbcTrialStore store = storeOptions.open()) {
+        return serve(ctx, store, conformance, startup, start);
+      } catch (StoreException e) {
+        System.err.println("trialfhir serve: " + e.getMessage());
+        return 1;
+      }
+    } finally {
+      startup.shutdownNow();
     }
   }
 
-  private int serve(FhirContext ctx, JdbcTrialStore store, long start) throws Exception {
+  private int serve(FhirContext ctx, JdbcTrialStore store, Future<List<Resource>> conformanceParsed,
+      ExecutorService startup, long start) throws Exception {
     TrialImporter importer = new TrialImporter(ctx, store);
     boolean samples = data == null && !store.everStored("ResearchStudy");
-    // Loading and starting Jetty are independent until the URL is printed: overlap them on the spare cores.
-    CompletableFuture<Integer> conformance = CompletableFuture.supplyAsync(importer::conformance);
-    CompletableFuture<TrialImporter.Report> trials = CompletableFuture.supplyAsync(
+    Future<Integer> conformance = startup.submit(() -> importer.conformance(conformanceParsed.get()));
+    Future<TrialImporter.Report> trials = startup.submit(
         () -> data != null ? importer.directory(data, ProfileValidator.shared()::validate)
             : samples ? importer.samples() : null);
+    // The first read loads the store's view of current resources; do it beside the writes above.
+    Future<Integer> view = startup.submit(() -> store.all("ResearchStudy").size());
     try (JettyLauncher server = JettyLauncher.serve(store, port)) {
       TrialImporter.Report report;
       try {
-        conformance.join();
-        report = trials.join();
-      } catch (CompletionException e) {
+        conformance.get();
+        report = trials.get();
+        view.get();
+      } catch (ExecutionException e) {
         throw e.getCause() instanceof StoreException failed ? failed : e;
       }
       String loaded = "";

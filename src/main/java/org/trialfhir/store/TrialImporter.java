@@ -62,6 +62,21 @@ public final class TrialImporter {
 
   /** Stores every conformance resource of profiles/ and mappings/, as authored; returns how many. */
   public int conformance() {
+    return conformance(conformanceResources(ctx));
+  }
+
+  /** Stores the given conformance resources (parsed beforehand by {@link #conformanceResources}); returns how many. */
+  public int conformance(List<Resource> resources) {
+    store.put(resources);
+    return resources.size();
+  }
+
+  /**
+   * Every conformance resource of profiles/ and mappings/, parsed: a start-up can do this while the store opens.
+   *
+   * @throws IllegalStateException naming the file that is not FHIR JSON
+   */
+  public static List<Resource> conformanceResources(FhirContext ctx) {
     IParser parser = ctx.newJsonParser();
     List<Resource> resources = new ArrayList<>();
     for (ValidationSupportFactory.Source source : ValidationSupportFactory.classpathSources()) {
@@ -71,8 +86,7 @@ public final class TrialImporter {
         throw new IllegalStateException(source.name() + ": not a FHIR JSON resource: " + e.getMessage(), e);
       }
     }
-    store.put(resources);
-    return resources.size();
+    return resources;
   }
 
   /**

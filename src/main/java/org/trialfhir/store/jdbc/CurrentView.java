@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -87,15 +86,5 @@ final class CurrentView {
       types = Collections.unmodifiableMap(next);
     }
     seq = Math.max(seq, upToSeq);
-  }
-
-  /** How many current resources of every type are held. */
-  int size() {
-    return types.values().stream().mapToInt(view -> view.current().size()).sum();
-  }
-
-  @Override
-  public String toString() {
-    return "CurrentView[seq " + seq + ", " + size() + " resources in " + Objects.requireNonNull(types).size() + " types]";
   }
 }

@@ -85,11 +85,6 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     return new JdbcTrialStore(StoreDatabase.jdbc(url, user, password), FhirContext.forR4Cached(), Clock.systemUTC());
   }
 
-  /** As {@link #open}, with {@code meta.lastUpdated} from the given clock (for tests). */
-  public static JdbcTrialStore open(String url, String user, String password, Clock clock) {
-    return new JdbcTrialStore(StoreDatabase.jdbc(url, user, password), FhirContext.forR4Cached(), clock);
-  }
-
   @Override
   public PutResult put(Collection<? extends Resource> resources) {
     Map<String, Upsert> incoming = new LinkedHashMap<>();

@@ -69,11 +69,6 @@ final class ResourceCodec {
       }
       return canonical;
     }
-
-    @Override
-    public String toString() {
-      return copy.fhirType() + "/" + copy.getIdElement().getIdPart();
-    }
   }
 
   /** Whether a number outside the JSON's strings is in exponent notation (an e after a digit or a point). */
