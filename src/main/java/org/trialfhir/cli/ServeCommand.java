@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.server.JettyLauncher;
+import org.trialfhir.server.WriteAccess;
 import org.trialfhir.store.TrialImporter;
 import org.trialfhir.store.jdbc.JdbcTrialStore;
 import org.trialfhir.store.jdbc.StoreException;
@@ -20,8 +21,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code serve [--port 8080] [--data-dir DIR | --db JDBC_URL] [--data DIR]}: serves the trials of the store as FHIR
- * R4 at {@code http://localhost:PORT/fhir}, printing that base URL on stdout once requests are accepted. A new store
+ * {@code serve [--port 8080] [--data-dir DIR | --db JDBC_URL] [--data DIR] [--write-token TOKEN]}: serves the trials
+ * of the store as FHIR R4 at {@code http://localhost:PORT/fhir}, printing that base URL on stdout once requests are
+ * accepted (read-only unless a write token is given). A new store
  * gets the bundled sample trials; with {@code --data}, every trial record of DIR is converted, validated and stored
  * first (a bad file is named on stderr and skipped). Our conformance resources are stored at every start (unchanged
  * ones make no new version).
@@ -29,7 +31,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     description = {
-      "Serve the trials of the store as a FHIR R4 server at http://localhost:PORT/fhir.",
+      "Serve the trials of the store as a FHIR R4 server at http://localhost:PORT/fhir (read-only unless a write token"
+          + " is given).",
       "The store is the embedded H2 database in --data-dir (default ./trialfhir-data, created on first start) or the"
           + " PostgreSQL database of --db; a new store gets the sample trials bundled in the jar.",
       "With --data, every trial record file in DIR (CT.gov or MedPath page text, CT.gov API v2 JSON) is converted,"
@@ -48,11 +51,28 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   StoreOptions storeOptions;
 
+  /** The environment variable read when {@code --write-token} is not given. */
+  static final String WRITE_TOKEN_ENV = "TRIALFHIR_WRITE_TOKEN";
+
+  @Option(names = "--write-token", paramLabel = "TOKEN", description = {
+      "Allow writes ($import-record, create, update, delete, transaction, batch) to requests that send"
+          + " 'Authorization: Bearer TOKEN'. Default: the environment variable " + WRITE_TOKEN_ENV + ", which is"
+          + " better (a command-line argument is visible to other users of the machine). Without either the server"
+          + " is read-only."})
+  String writeToken;
+
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
     if (data != null && !Files.isDirectory(data)) {
       System.err.println(data + ": not a directory");
+      return 1;
+    }
+    WriteAccess writeAccess;
+    try {
+      writeAccess = WriteAccess.withToken(writeToken != null ? writeToken : System.getenv(WRITE_TOKEN_ENV));
+    } catch (IllegalArgumentException e) {
+      System.err.println("--write-token: " + e.getMessage());
       return 1;
     }
     FhirContext ctx = FhirContext.forR4Cached();
@@ -66,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       Future<List<Resource>> conformance = startup.submit(() -> TrialImporter.conformanceResources(ctx));
       try (JdbcTrialStore store = storeOptions.open()) {
-        return serve(ctx, store, conformance, startup, start);
+        return serve(ctx, store, writeAccess, conformance, startup, start);
       } catch (StoreException e) {
         System.err.println("trialfhir serve: " + e.getMessage());
         return 1;
@@ -76,8 +96,8 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private int serve(FhirContext ctx, JdbcTrialStore store, Future<List<Resource>> conformanceParsed,
-      ExecutorService startup, long start) throws Exception {
+  private int serve(FhirContext ctx, JdbcTrialStore store, WriteAccess writeAccess,
+      Future<List<Resource>> conformanceParsed, ExecutorService startup, long start) throws Exception {
     TrialImporter importer = new TrialImporter(ctx, store);
     boolean samples = data == null && !store.everStored("ResearchStudy");
     Future<Integer> conformance = startup.submit(() -> importer.conformance(conformanceParsed.get()));
@@ -86,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
             : samples ? importer.samples() : null);
     // The first read loads the store's view of current resources; do it beside the writes above.
     Future<Integer> view = startup.submit(() -> store.all("ResearchStudy").size());
-    try (JettyLauncher server = JettyLauncher.serve(store, port)) {
+    try (JettyLauncher server = JettyLauncher.serve(store, port, writeAccess)) {
       TrialImporter.Report report;
       try {
         conformance.get();
@@ -105,8 +125,10 @@ final class ServeCommand implements Callable<Integer> {
             : "; " + report.trials().size() + " trials of " + data + " stored"
                 + (report.failures().isEmpty() ? "" : ", " + report.failures().size() + " files skipped");
       }
-      System.err.printf("Serving %d trials from the %s%s, ready in %d ms%n",
-          store.all("ResearchStudy").size(), store, loaded, (System.nanoTime() - start) / 1_000_000);
+      System.err.printf("Serving %d trials from the %s%s, %s, ready in %d ms%n",
+          store.all("ResearchStudy").size(), store, loaded,
+          writeAccess.enabled() ? "writes allowed with the bearer token" : "read-only",
+          (System.nanoTime() - start) / 1_000_000);
       System.out.println(server.baseUrl());
       System.out.flush();
       if (data == null) {

@@ -33,16 +33,13 @@ import org.trialfhir.store.TrialStore;
  * {@code GET /fhir/metadata}: HAPI's CapabilityStatement, built from the providers' annotations (so it lists exactly
  * the interactions, search parameters, includes and operations the server binds), made precise where HAPI guesses:
  * every search parameter's {@code definition} is its canonical SearchParameter (ours from profiles/, or R4's), every
- * operation's {@code definition} its canonical OperationDefinition, our profiles are {@code supportedProfile}, and
+ * operation's {@code definition} our OperationDefinition in profiles/ (whose {@code base} is R4's), our profiles are {@code supportedProfile}, and
  * only R4 interaction codes remain.
  *
  * <p>Not a subclass: HAPI's provider also binds a read of OperationDefinition, which would shadow the
  * OperationDefinitions this server serves from the store.
  */
 public final class CapabilityStatementProvider {
-  /** R4's definition of {@code $validate}. */
-  static final String VALIDATE_DEFINITION = "http://hl7.org/fhir/OperationDefinition/Resource-validate";
-
   /** Definitions of the parameters every resource has, which HAPI's model does not carry per type. */
   private static final Map<String, String> RESOURCE_PARAMETERS = Map.of(
       "_id", "http://hl7.org/fhir/SearchParameter/Resource-id",
@@ -81,14 +78,32 @@ public final class CapabilityStatementProvider {
     statement.setPublisher("trialfhir");
     statement.setExperimental(false);
     for (CapabilityStatementRestComponent rest : statement.getRest()) {
-      rest.setDocumentation("Read-only: trial records are converted and loaded at start-up. Searches page with"
-          + " _count (default " + TrialFhirServer.DEFAULT_PAGE_SIZE + ", at most " + TrialFhirServer.MAXIMUM_PAGE_SIZE
-          + "); unknown search parameters are ignored unless the request says Prefer: handling=strict.");
+      boolean writes = rest.getResource().stream().anyMatch(r -> has(r, TypeRestfulInteraction.UPDATE));
+      rest.setDocumentation((writes
+          ? "Trial records are loaded at start-up and written with $import-record, create, update, delete,"
+              + " transaction and batch; writes need the server's bearer token."
+          : "Read-only: trial records are converted and loaded at start-up.")
+          + " Searches page with _count (default " + TrialFhirServer.DEFAULT_PAGE_SIZE + ", at most "
+          + TrialFhirServer.MAXIMUM_PAGE_SIZE + "); unknown search parameters are ignored unless the request says"
+          + " Prefer: handling=strict.");
+      if (writes) {
+        WriteDeclarations.declare(rest);
+        rest.getSecurity().setCors(true).setDescription("Reads are public. Writes (create, update, delete,"
+            + " transaction, batch, $import-record) need 'Authorization: Bearer <token>' with the token the server was"
+            + " started with: 401 without one, 403 with another.");
+      }
       for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
         refine(resource);
+        if (has(resource, TypeRestfulInteraction.UPDATE)) {
+          WriteDeclarations.declare(resource);
+        }
       }
     }
     return statement;
+  }
+
+  private static boolean has(CapabilityStatementRestResourceComponent resource, TypeRestfulInteraction code) {
+    return resource.getInteraction().stream().anyMatch(i -> i.getCode() == code);
   }
 
   private void refine(CapabilityStatementRestResourceComponent resource) {
@@ -153,9 +168,6 @@ public final class CapabilityStatementProvider {
   }
 
   private Optional<String> operationDefinition(String type, String name) {
-    if ("validate".equals(name)) {
-      return Optional.of(VALIDATE_DEFINITION);
-    }
     for (Resource resource : store.all("OperationDefinition")) {
       OperationDefinition od = (OperationDefinition) resource;
       if (name.equals(od.getCode()) && od.getResource().stream().anyMatch(r -> type.equals(r.getValue()))) {

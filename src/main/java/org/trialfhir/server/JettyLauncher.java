@@ -27,9 +27,14 @@ public final class JettyLauncher implements AutoCloseable {
     this.port = port;
   }
 
-  /** Serves the store and returns once the server accepts requests. */
+  /** Serves the store read-only and returns once the server accepts requests. */
   public static JettyLauncher serve(TrialStore store, int port) throws Exception {
-    return start(new TrialFhirServer(store), port);
+    return serve(store, port, WriteAccess.off());
+  }
+
+  /** Serves the store, taking writes as {@code writeAccess} allows, and returns once it accepts requests. */
+  public static JettyLauncher serve(TrialStore store, int port, WriteAccess writeAccess) throws Exception {
+    return start(new TrialFhirServer(store, writeAccess), port);
   }
 
   /** Mounts the servlet at {@code /fhir/*} and starts; HAPI initialises it before the first request is accepted. */
@@ -49,7 +54,7 @@ public final class JettyLauncher implements AutoCloseable {
 
     CrossOriginHandler cors = new CrossOriginHandler();
     cors.setAllowedOriginPatterns(Set.of("*"));
-    cors.setAllowedMethods(Set.of("GET", "POST", "HEAD", "OPTIONS"));
+    cors.setAllowedMethods(Set.of("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"));
     cors.setAllowedHeaders(Set.of("*"));
     cors.setExposedHeaders(Set.of("ETag", "Last-Modified", "Location", "Content-Location"));
     cors.setPreflightMaxAge(Duration.ofHours(1));

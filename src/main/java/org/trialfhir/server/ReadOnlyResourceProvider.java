@@ -8,7 +8,10 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.ValidationModeEnum;
 import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.List;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.server.search.Query;
@@ -18,7 +21,7 @@ import org.trialfhir.store.TrialStore;
 /**
  * What every resource type serves the same way: read and vread from the store (copies, so HAPI can mark them),
  * {@code $validate} at type and instance level, and a {@link Query} for the subclass's typed {@code @Search} method.
- * No create, update, patch or delete: {@link ReadOnlyRules} answers those with 405.
+ * Writes are {@link WriteResourceProvider}'s, registered beside this for the trial types when writes are allowed.
  */
 public abstract class ReadOnlyResourceProvider<T extends Resource> implements IResourceProvider {
 
@@ -70,16 +73,31 @@ public abstract class ReadOnlyResourceProvider<T extends Resource> implements IR
     return search.query(typeName);
   }
 
+  /**
+   * The current or asked-for version: 404 for what was never stored, 410 for a deleted resource or version. The
+   * history is only read when the plain read finds nothing, so reads stay as cheap as the store's.
+   */
   private Resource stored(IdType id) {
     String idPart = id.getIdPart();
-    if (id.hasVersionIdPart()) {
-      return store.vread(typeName, idPart, id.getVersionIdPart()).orElseThrow(() -> new ResourceNotFoundException(
-          store.read(typeName, idPart).isPresent()
-              ? typeName + "/" + idPart + " has no version " + id.getVersionIdPart() + " (the current one is "
-                  + store.read(typeName, idPart).get().getMeta().getVersionId() + ")"
-              : typeName + "/" + idPart + " is not known to this server"));
+    String versionId = id.hasVersionIdPart() ? id.getVersionIdPart() : null;
+    Optional<Resource> found = versionId == null
+        ? store.read(typeName, idPart)
+        : store.vread(typeName, idPart, versionId);
+    if (found.isPresent()) {
+      return found.get();
     }
-    return store.read(typeName, idPart).orElseThrow(
-        () -> new ResourceNotFoundException(typeName + "/" + idPart + " is not known to this server"));
+    List<TrialStore.Version> history = store.history(typeName, idPart);
+    if (history.isEmpty()) {
+      throw new ResourceNotFoundException(typeName + "/" + idPart + " is not known to this server");
+    }
+    TrialStore.Version last = history.get(history.size() - 1);
+    if (versionId == null) {
+      throw new ResourceGoneException(typeName + "/" + idPart + " was deleted (version " + last.versionId() + ")");
+    }
+    if (history.stream().anyMatch(v -> v.deleted() && String.valueOf(v.versionId()).equals(versionId))) {
+      throw new ResourceGoneException(typeName + "/" + idPart + " version " + versionId + " records its deletion");
+    }
+    throw new ResourceNotFoundException(typeName + "/" + idPart + " has no version " + versionId + " (the "
+        + (last.deleted() ? "last, a delete," : "current one") + " is " + last.versionId() + ")");
   }
 }

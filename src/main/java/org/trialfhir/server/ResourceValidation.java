@@ -9,6 +9,7 @@ import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.ValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ final class ResourceValidation {
           "$validate at " + type + " validates " + type + " resources; this is a " + resource.fhirType());
     }
     if (mode == ValidationModeEnum.DELETE) {
-      throw new InvalidRequestException("$validate mode=delete: this server is read-only and deletes nothing");
+      throw new InvalidRequestException("$validate mode=delete is not supported");
     }
 
     List<String> profiles;
@@ -120,6 +121,54 @@ final class ResourceValidation {
     } else {
       profiles = profilesFor(type);
     }
+    return validate(resource, profiles, parseIssues);
+  }
+
+  /**
+   * Parses and validates a resource sent to be stored (create, update): against base R4 and our profiles for its
+   * type, what the parser had to drop counted as errors.
+   *
+   * @throws InvalidRequestException (400) if there is no body, it does not parse, or it is another type
+   * @throws UnprocessableEntityException (422, with the validator's OperationOutcome) if it has validation errors
+   */
+  Resource incoming(String type, String body, EncodingEnum encoding) {
+    if (body == null || body.isBlank()) {
+      throw new InvalidRequestException("The request has no body: send the " + type + " as FHIR JSON or XML");
+    }
+    List<OperationOutcomeIssueComponent> parseIssues = new ArrayList<>();
+    Resource resource = parse(body, encoding, parseIssues, "the body");
+    if (!type.equals(resource.fhirType())) {
+      throw new InvalidRequestException("The body is a " + resource.fhirType() + "; this URL takes a " + type);
+    }
+    requireValid(validate(resource, profilesFor(type), parseIssues));
+    return resource;
+  }
+
+  /** A parsed resource validated as {@link #incoming} does (for the entries of a transaction or batch). */
+  OperationOutcome incoming(Resource resource) {
+    return validate(resource, profilesFor(resource.fhirType()), List.of());
+  }
+
+  /** Parses a Bundle body, what the parser had to drop counted as errors (422). */
+  Resource parseStrictly(String body, EncodingEnum encoding) {
+    List<OperationOutcomeIssueComponent> parseIssues = new ArrayList<>();
+    Resource resource = parse(body, encoding, parseIssues, "the body");
+    if (!parseIssues.isEmpty()) {
+      requireValid(merge(List.of(), parseIssues));
+    }
+    return resource;
+  }
+
+  /** @throws UnprocessableEntityException (422) carrying the outcome if it holds an error */
+  static void requireValid(OperationOutcome outcome) {
+    if (ProfileValidator.hasErrors(outcome)) {
+      throw new UnprocessableEntityException(
+          "The resource does not conform to base R4 or our profiles; see the issues", outcome);
+    }
+  }
+
+  private OperationOutcome validate(
+      Resource resource, List<String> profiles, List<OperationOutcomeIssueComponent> parseIssues) {
     ProfileValidator v = validator.get();
     List<OperationOutcome> outcomes = new ArrayList<>();
     if (profiles.isEmpty()) {
@@ -133,6 +182,11 @@ final class ResourceValidation {
   }
 
   private Resource parse(String body, EncodingEnum encoding, List<OperationOutcomeIssueComponent> issues) {
+    return parse(body, encoding, issues, "$validate: the body");
+  }
+
+  private Resource parse(
+      String body, EncodingEnum encoding, List<OperationOutcomeIssueComponent> issues, String what) {
     EncodingEnum format = encoding != null
         ? encoding
         : body.stripLeading().startsWith("<") ? EncodingEnum.XML : EncodingEnum.JSON;
@@ -141,8 +195,7 @@ final class ResourceValidation {
       IBaseResource parsed = parser.parseResource(body);
       return (Resource) parsed;
     } catch (DataFormatException e) {
-      throw new InvalidRequestException(
-          "$validate: the body is not a FHIR " + format.name() + " resource: " + e.getMessage());
+      throw new InvalidRequestException(what + " is not a FHIR " + format.name() + " resource: " + e.getMessage());
     }
   }
 

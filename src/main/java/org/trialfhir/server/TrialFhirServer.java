@@ -6,26 +6,41 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.trialfhir.matching.MatchVocabulary;
 import org.trialfhir.server.search.Resolver;
 import org.trialfhir.server.search.SearchParams;
+import org.trialfhir.store.RecordImporter;
 import org.trialfhir.store.TrialStore;
 import org.trialfhir.validation.ProfileValidator;
 import org.trialfhir.validation.ValidationSupportFactory;
 
 /**
  * The FHIR R4 REST server over a {@link TrialStore}: one read-only resource provider per type served, search with
- * paging, {@code $validate}, and a CapabilityStatement that declares exactly that. Mount it at {@code /fhir/*}
- * ({@link JettyLauncher} does).
+ * paging, {@code $validate}, the terminology operations ({@code $translate}, {@code $lookup}, {@code $expand}),
+ * {@code ResearchStudy/$match},
+ * instance history of the trial types; when a write token is configured ({@link
+ * WriteAccess}), also their create, update and delete, transaction and batch, and {@code $import-record}; and a
+ * CapabilityStatement that declares exactly that. Mount it at {@code /fhir/*} ({@link JettyLauncher} does).
  */
 public final class TrialFhirServer extends RestfulServer {
   private static final long serialVersionUID = 1L;
@@ -36,15 +51,27 @@ public final class TrialFhirServer extends RestfulServer {
   /** How many searches keep their pages for {@code next}/{@code previous} links (oldest forgotten first). */
   static final int PAGED_SEARCHES_KEPT = 2000;
 
+  /** The trial resource types, which take create, update, delete and history when writes are allowed. */
+  static final List<Class<? extends Resource>> WRITABLE_TYPES = List.of(
+      ResearchStudy.class, PlanDefinition.class, ActivityDefinition.class, Group.class, Organization.class,
+      Location.class, Practitioner.class);
+
   private final transient TrialStore store;
   private final transient Supplier<ProfileValidator> validator;
   private final transient Supplier<? extends IValidationSupport> support;
+  private final transient WriteAccess writeAccess;
   private transient SearchRequestRules searchRules;
+  private transient ReadOnlyRules readOnlyRules;
 
-  /** A server over the store, validating with the shared validator and chain of HAPI's cached R4 context. */
+  /** A read-only server over the store, validating with the shared validator and chain of HAPI's cached R4 context. */
   public TrialFhirServer(TrialStore store) {
+    this(store, WriteAccess.off());
+  }
+
+  /** A server over the store that allows writes as {@code writeAccess} says. */
+  public TrialFhirServer(TrialStore store, WriteAccess writeAccess) {
     this(store, FhirContext.forR4Cached(), ProfileValidator::shared,
-        () -> ValidationSupportFactory.chain(FhirContext.forR4Cached()));
+        () -> ValidationSupportFactory.chain(FhirContext.forR4Cached()), writeAccess);
   }
 
   public TrialFhirServer(
@@ -52,10 +79,20 @@ public final class TrialFhirServer extends RestfulServer {
       FhirContext ctx,
       Supplier<ProfileValidator> validator,
       Supplier<? extends IValidationSupport> support) {
+    this(store, ctx, validator, support, WriteAccess.off());
+  }
+
+  public TrialFhirServer(
+      TrialStore store,
+      FhirContext ctx,
+      Supplier<ProfileValidator> validator,
+      Supplier<? extends IValidationSupport> support,
+      WriteAccess writeAccess) {
     super(ctx);
     this.store = store;
     this.validator = validator;
     this.support = support;
+    this.writeAccess = writeAccess;
   }
 
   @Override
@@ -91,15 +128,46 @@ public final class TrialFhirServer extends RestfulServer {
         new TerminologyResourceProvider<>(ConceptMap.class, context),
         new SearchParameterResourceProvider(context),
         new OperationDefinitionResourceProvider(context)));
+    registerProviders(List.of(
+        new TranslateOperationProvider(store, support),
+        new LookupOperationProvider(ctx, store, support),
+        new ExpandOperationProvider(store, support),
+        new MatchOperationProvider(ctx, store, MatchVocabulary::standard, Clock.systemDefaultZone())));
+    Set<String> writable = new LinkedHashSet<>();
+    WRITABLE_TYPES.forEach(type -> writable.add(ctx.getResourceType(type)));
+    List<Object> histories = new ArrayList<>();
+    WRITABLE_TYPES.forEach(type -> histories.add(new HistoryResourceProvider<>(type, ctx, store)));
+    registerProviders(histories);
+    if (writeAccess.enabled()) {
+      registerWriteProviders(ctx, search, validation, writable);
+    }
+    Set<String> readOnly = new LinkedHashSet<>();
+    getResourceProviders().forEach(provider -> readOnly.add(ctx.getResourceType(provider.getResourceType())));
+    readOnly.removeAll(writable);
+    readOnlyRules = new ReadOnlyRules(writeAccess, writable, readOnly);
     searchRules = new SearchRequestRules(search);
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
+  }
+
+  /** Create/update/delete per trial type, transaction and batch, and {@code $import-record}. */
+  private void registerWriteProviders(
+      FhirContext ctx, SearchParams search, ResourceValidation validation, Set<String> writable) {
+    StoreWriter writer = new StoreWriter(store, new ConditionalSearch(search));
+    List<Object> providers = new ArrayList<>();
+    for (Class<? extends Resource> type : WRITABLE_TYPES) {
+      providers.add(new WriteResourceProvider<>(type, ctx.getResourceType(type), writer, validation));
+    }
+    providers.add(new TransactionProvider(ctx, writer, validation, writable));
+    providers.add(new ImportRecordOperationProvider(ctx,
+        new RecordImporter(ctx, store, bundle -> validator.get().validate(bundle))));
+    registerProviders(providers);
   }
 
   /** Rejects writes, oversized or unsupported bodies, and bad search parameters before HAPI picks a handler. */
   @Override
   protected void validateRequest(ServletRequestDetails request) {
     super.validateRequest(request);
-    ReadOnlyRules.check(request.getServletRequest());
+    readOnlyRules.check(request.getServletRequest());
     searchRules.check(request);
   }
 

@@ -133,7 +133,16 @@ public final class ProfileValidator {
     return outcome;
   }
 
-  private static OperationOutcome outcome(ca.uhn.fhir.validation.ValidationResult result) {
-    return (OperationOutcome) result.toOperationOutcome();
+  /**
+   * The result as an OperationOutcome that is itself valid R4: HAPI marks each issue with line, column and message-id
+   * extensions from the R5 extensions pack, which R4 does not define, so those are dropped (the line and column stay
+   * in {@code location}).
+   */
+  private OperationOutcome outcome(ca.uhn.fhir.validation.ValidationResult result) {
+    OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
+    for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+      issue.getExtension().removeIf(extension -> support.fetchStructureDefinition(extension.getUrl()) == null);
+    }
+    return outcome;
   }
 }

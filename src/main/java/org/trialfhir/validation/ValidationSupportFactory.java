@@ -3,6 +3,7 @@ package org.trialfhir.validation;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.context.support.TranslateConceptResults;
 import ca.uhn.fhir.context.support.ValidationSupportContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
@@ -37,6 +38,7 @@ import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationS
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.utilities.http.ManagedWebAccess;
@@ -265,7 +267,10 @@ public final class ValidationSupportFactory {
     }
   }
 
-  /** Serves the conformance resources that PrePopulatedValidationSupport has no place for, by type and URL. */
+  /**
+   * Serves the conformance resources that PrePopulatedValidationSupport has no place for, by type and URL, and
+   * translates codes through the ConceptMaps among them.
+   */
   private static final class OtherConformanceResources implements IValidationSupport {
     private static final Set<String> TYPES = Set.of("ConceptMap", "OperationDefinition");
     private final FhirContext ctx;
@@ -296,6 +301,18 @@ public final class ValidationSupportFactory {
     @Override
     public List<IBaseResource> fetchAllConformanceResources() {
       return new ArrayList<>(byTypeAndUrl.values());
+    }
+
+    /** {@code $translate} over our ConceptMaps: HAPI's offline supports translate nothing. */
+    @Override
+    public TranslateConceptResults translateConcept(TranslateCodeRequest request) {
+      List<ConceptMap> maps = new ArrayList<>();
+      for (IBaseResource resource : byTypeAndUrl.values()) {
+        if (resource instanceof ConceptMap map) {
+          maps.add(map);
+        }
+      }
+      return ConceptMapTranslator.translate(maps, request);
     }
 
     @Override

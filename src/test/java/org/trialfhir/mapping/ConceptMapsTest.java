@@ -39,7 +39,8 @@ class ConceptMapsTest {
   private static final Set<String> EXPECTED_IDS = Set.of(
       "ctgov-overall-status", "ctgov-phase", "ctgov-study-type", "ctgov-primary-purpose", "ctgov-allocation",
       "ctgov-intervention-model", "ctgov-masking", "ctgov-intervention-type", "ctgov-arm-type", "ctgov-sex",
-      "drug-rxnorm", "analyte-loinc", "unit-ucum", "condition-snomed", "route-snomed");
+      "drug-rxnorm", "analyte-loinc", "unit-ucum", "condition-snomed", "route-snomed", "eligibility-topic",
+      "result-polarity", "icd10cm-snomed", "observation-analyte");
 
   private static ConceptMaps maps;
 
@@ -211,6 +212,33 @@ class ConceptMapsTest {
     }
     for (Coding target : targets("drug-rxnorm")) {
       assertTrue(target.getCode().matches("\\d+"), target.getCode());
+    }
+  }
+
+  @Test
+  void matcherMapsCarryValidCodesInEveryGroup() {
+    // The matcher's maps have several groups, one per code system: check every group's source and target codes.
+    for (String id : List.of("eligibility-topic", "result-polarity", "icd10cm-snomed", "observation-analyte")) {
+      for (ConceptMapGroupComponent group : map(id).getGroup()) {
+        for (SourceElementComponent element : group.getElement()) {
+          assertCode(id, group.getSource(), element.getCode());
+          element.getTarget().stream().filter(TargetElementComponent::hasCode)
+              .forEach(target -> assertCode(id, group.getTarget(), target.getCode()));
+        }
+      }
+    }
+  }
+
+  private static void assertCode(String map, String system, String code) {
+    String where = map + ": " + system + "|" + code;
+    if ("http://snomed.info/sct".equals(system)) {
+      assertTrue(code.matches("\\d{6,18}") && verhoeffValid(code), where);
+    } else if ("http://loinc.org".equals(system) && !code.startsWith("LA")) {
+      assertTrue(code.matches("\\d{1,7}-\\d") && loincCheckDigitValid(code), where);
+    } else if ("http://loinc.org".equals(system)) {
+      assertTrue(code.matches("LA\\d{1,6}-\\d"), where); // answer codes: no mod-10 check digit to test
+    } else if ("http://hl7.org/fhir/sid/icd-10-cm".equals(system)) {
+      assertTrue(code.matches("[A-Z]\\d{2}(\\.[0-9A-Z]{1,4})?"), where);
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -22,7 +23,9 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceOperationComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +41,27 @@ import org.trialfhir.validation.ProfileValidator;
  */
 class CapabilityStatementIT {
   /** Types the sample data holds nothing of, so no search can match; their parameters still run. */
-  private static final Map<String, String> NO_DATA = Map.of(
-      "OperationDefinition", "profiles/ holds no OperationDefinition yet (the $match operation brings the first)");
+  private static final Map<String, String> NO_DATA = Map.of();
+
+  /** Operations besides $validate (which every type has), by type. */
+  private static final Map<String, Set<String>> OPERATIONS = Map.of(
+      "ConceptMap", Set.of("translate"), "CodeSystem", Set.of("lookup"), "ValueSet", Set.of("expand"),
+      "ResearchStudy", Set.of("match"));
+
+  /** A request that each operation must answer with 200, by operation (a POST body for $validate). */
+  private static final Map<String, String> CALLS = Map.of(
+      "translate", "/ConceptMap/$translate?system=https://trialfhir.org/fhir/CodeSystem/ctgov-phase&code=PHASE2",
+      "lookup", "/CodeSystem/$lookup?system=https://trialfhir.org/fhir/CodeSystem/ctgov-phase&code=PHASE2",
+      "expand", "/ValueSet/$expand?url=https://trialfhir.org/fhir/ValueSet/ctgov-phase&filter=phase 2");
+
+  /** Operations with no standard definition to refine (so no OperationDefinition.base). */
+  private static final Set<String> OWN_OPERATIONS = Set.of("match", "import-record");
+
+  /** Operations that write, declared only when the server has a write token. */
+  private static final Set<String> WRITE_OPERATIONS = Set.of("import-record");
+
+  private static final Set<String> TRIAL_TYPES = Set.of("ResearchStudy", "PlanDefinition", "ActivityDefinition",
+      "Group", "Organization", "Location", "Practitioner");
 
   private static TestServer server;
   private static IGenericClient client;
@@ -64,8 +86,19 @@ class CapabilityStatementIT {
       types.add(resource.getType());
       Set<String> interactions = new TreeSet<>();
       resource.getInteraction().forEach(i -> interactions.add(i.getCode().toCode()));
-      assertEquals(Set.of("read", "vread", "search-type"), interactions, resource.getType());
-      assertEquals(List.of("validate"), resource.getOperation().stream().map(o -> o.getName()).toList());
+      // Without a write token: reads only, and the history of the trial types (a read too).
+      Set<String> expected = TRIAL_TYPES.contains(resource.getType())
+          ? Set.of("read", "vread", "search-type", "history-instance")
+          : Set.of("read", "vread", "search-type");
+      assertEquals(expected, interactions, resource.getType());
+      if (interactions.contains("history-instance")) {
+        String id = server.store().all(resource.getType()).get(0).getIdElement().getIdPart();
+        assertEquals(200, server.get("/" + resource.getType() + "/" + id + "/_history").statusCode());
+      }
+      Set<String> operations = new TreeSet<>(OPERATIONS.getOrDefault(resource.getType(), Set.of()));
+      operations.add("validate");
+      assertEquals(operations, resource.getOperation().stream().map(o -> o.getName()).collect(Collectors.toSet()),
+          resource.getType());
     }
     assertEquals(new TreeSet<>(List.of("ResearchStudy", "PlanDefinition", "ActivityDefinition", "Group", "Organization",
         "Location", "Practitioner", "StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "SearchParameter",
@@ -174,17 +207,50 @@ class CapabilityStatementIT {
 
   @Test
   void declaredOperationsAnswerAndPointToTheirDefinition() {
+    Set<String> declared = new TreeSet<>();
     for (CapabilityStatementRestResourceComponent resource : resources()) {
       for (CapabilityStatementRestResourceOperationComponent operation : resource.getOperation()) {
-        assertEquals("http://hl7.org/fhir/OperationDefinition/Resource-validate", operation.getDefinition());
-        HttpResponse<String> response = server.send(
-            HttpRequest.newBuilder(server.uri("/" + resource.getType() + "/$validate"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"" + resource.getType() + "\"}")),
-            "Content-Type", "application/fhir+json");
-        assertEquals(200, response.statusCode(), resource.getType() + ": " + response.body());
-        TestServer.CTX.newJsonParser().parseResource(OperationOutcome.class, response.body());
+        String where = resource.getType() + " $" + operation.getName();
+        // Ours, served, for this code and type, refining a standard definition.
+        Bundle found = client.search().byUrl("OperationDefinition?url=" + operation.getDefinition())
+            .returnBundle(Bundle.class).execute();
+        assertEquals(1, found.getTotal(), where + " → " + operation.getDefinition());
+        OperationDefinition od = (OperationDefinition) found.getEntryFirstRep().getResource();
+        assertEquals(operation.getName(), od.getCode(), where);
+        assertTrue(od.getResource().stream().anyMatch(r -> r.getValue().equals(resource.getType())), where);
+        // Ours refine a standard definition, except operations the spec has no definition of.
+        assertEquals(!OWN_OPERATIONS.contains(od.getCode()), od.hasBase(), where);
+        declared.add(resource.getType() + " " + od.getUrl());
+
+        if (operation.getName().equals("match")) {
+          HttpResponse<String> match = server.send(HttpRequest.newBuilder(server.uri("/ResearchStudy/$match"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Bundle\",\"type\":\"collection\","
+                  + "\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\"}}]}")),
+              "Content-Type", "application/fhir+json");
+          assertEquals(200, match.statusCode(), match.body());
+          TestServer.CTX.newJsonParser().parseResource(Bundle.class, match.body());
+          continue;
+        }
+        HttpResponse<String> response = "validate".equals(operation.getName())
+            ? server.send(HttpRequest.newBuilder(server.uri("/" + resource.getType() + "/$validate"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"" + resource.getType() + "\"}")),
+                "Content-Type", "application/fhir+json")
+            : server.get(CALLS.get(operation.getName()));
+        assertEquals(200, response.statusCode(), where + ": " + response.body());
+        TestServer.CTX.newJsonParser().parseResource(response.body());
       }
     }
+    // And every OperationDefinition served is declared for each type it names: none claims more than works. This
+    // server has no write token, so the write operations are served as documents but not declared (WriteIT has them).
+    Set<String> defined = new TreeSet<>();
+    for (Resource resource : server.store().all("OperationDefinition")) {
+      OperationDefinition od = (OperationDefinition) resource;
+      if (WRITE_OPERATIONS.contains(od.getCode())) {
+        continue;
+      }
+      od.getResource().forEach(type -> defined.add(type.getValue() + " " + od.getUrl()));
+    }
+    assertEquals(defined, declared);
   }
 
   @Test

@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -96,6 +93,7 @@ class ReadIT {
     "DELETE, /ResearchStudy/NCT07066982",
     "PATCH, /ResearchStudy/NCT07066982",
     "POST, ''",
+    "POST, /ResearchStudy/$import-record",
   })
   void writesAre405WithAnOperationOutcome(String method, String path) {
     String body = "{\"resourceType\":\"ResearchStudy\",\"status\":\"active\"}";
@@ -119,20 +117,9 @@ class ReadIT {
   @Test
   void oversizedBodyIs413() throws Exception {
     // Raw HTTP: announce a body one byte over the limit and send none; the answer must come without it.
-    URI base = URI.create(server.base());
-    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-      socket.setSoTimeout(10_000);
-      String request = "POST " + base.getPath() + "/ResearchStudy/$validate HTTP/1.1\r\n"
-          + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
-          + "Content-Type: application/fhir+json\r\n"
-          + "Content-Length: " + (ReadOnlyRules.MAX_BODY_BYTES + 1) + "\r\n"
-          + "Connection: close\r\n\r\n";
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(response.startsWith("HTTP/1.1 413"), response);
-      assertTrue(response.contains("\"resourceType\":\"OperationOutcome\"") && response.contains("at most"), response);
-    }
+    String response = server.announceBody("POST", "/ResearchStudy/$validate", ReadOnlyRules.MAX_BODY_BYTES + 1);
+    assertTrue(response.startsWith("HTTP/1.1 413"), response);
+    assertTrue(response.contains("\"resourceType\":\"OperationOutcome\"") && response.contains("at most"), response);
   }
 
   @Test

@@ -29,9 +29,10 @@ import org.trialfhir.store.jdbc.JdbcTrialStore;
 import org.trialfhir.testing.PostgresTestDatabase;
 
 /**
- * {@code serve} as the command line runs it: {@code --port 0}, the base URL printed on stdout when ready, and with
- * {@code --data} a file that is not a trial record named on stderr and skipped while the server still starts. The
- * store is always in a temporary {@code --data-dir} (or a test PostgreSQL schema), never in the working directory.
+ * {@code serve} as the command line runs it: {@code --port 0}, the base URL printed on stdout when ready, with
+ * {@code --data} a file that is not a trial record named on stderr and skipped while the server still starts, and
+ * {@code --write-token} allowing writes to requests that bear the token. The store is always in a temporary
+ * {@code --data-dir} (or a test PostgreSQL schema), never in the working directory.
  */
 class ServeCommandIT {
   private static final Pattern BASE_URL = Pattern.compile("http://localhost:(\\d+)/fhir");
@@ -73,7 +74,8 @@ class ServeCommandIT {
       ResearchStudy study = TestServer.CTX.newJsonParser().parseResource(ResearchStudy.class, kept.body());
       assertEquals("1", study.getMeta().getVersionId());
       assertEquals(lastUpdated, study.getMeta().getLastUpdatedElement().getValueAsString());
-      assertEquals(404, get(second.base + "/ResearchStudy/NCT06412458").statusCode());
+      // Deleted, not forgotten: the store remembers it, so the read is 410 Gone.
+      assertEquals(410, get(second.base + "/ResearchStudy/NCT06412458").statusCode());
       // Conformance resources are stored again at every start, unchanged, so no new version.
       assertEquals(200, get(second.base + "/StructureDefinition/cell-therapy-research-study/_history/1").statusCode());
       assertEquals(404, get(second.base + "/StructureDefinition/cell-therapy-research-study/_history/2").statusCode());
@@ -140,6 +142,45 @@ class ServeCommandIT {
     } finally {
       served.stop();
     }
+  }
+
+  @Test
+  void aWriteTokenAllowsImportsThatBearItAndIsNeverPrinted(@TempDir Path data) throws Exception {
+    String token = "serve-it-token-5d2";
+    Served served = serve("serve", "--port", "0", "--write-token", token, "--data-dir", data.toString());
+    try {
+      String page;
+      try (InputStream in = ServeCommandIT.class.getClassLoader().getResourceAsStream("samples/NCT07066982.txt")) {
+        page = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("NCT07066982", "NCT09980001");
+      }
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(served.base + "/ResearchStudy/$import-record"))
+          .timeout(Duration.ofSeconds(120))
+          .header("Content-Type", "text/plain")
+          .POST(HttpRequest.BodyPublishers.ofString(page));
+      HttpClient http = HttpClient.newHttpClient();
+      assertEquals(401, http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+      HttpResponse<String> imported = http.send(request.header("Authorization", "Bearer " + token).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, imported.statusCode(), imported.body());
+      assertEquals(200, get(served.base + "/ResearchStudy/NCT09980001").statusCode());
+      assertTrue(served.err().contains("writes allowed"), served.err());
+      assertFalse(served.err().contains(token) || served.out.toString(StandardCharsets.UTF_8).contains(token));
+    } finally {
+      served.stop();
+    }
+  }
+
+  @Test
+  void aTokenAHeaderCannotCarryIsRefused() {
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(1, Main.run("serve", "--port", "0", "--write-token", "two words"));
+    } finally {
+      System.setErr(originalErr);
+    }
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--write-token: "), err.toString(StandardCharsets.UTF_8));
   }
 
   /** A running {@code serve} in this JVM, with what it printed. */

@@ -3,21 +3,31 @@ package org.trialfhir.server;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.trialfhir.store.InMemoryTrialStore;
+import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.store.TrialImporter;
 import org.trialfhir.store.TrialStore;
+import org.trialfhir.store.jdbc.JdbcTrialStore;
+import org.trialfhir.validation.ProfileValidator;
+import org.trialfhir.validation.ValidationSupportFactory;
 
 /**
- * The real server on a free port with what {@code serve} loads without {@code --data}: our conformance resources
- * and the bundled sample trials. Each IT class starts one in {@code @BeforeAll} and closes it in {@code @AfterAll};
+ * The real server on a free port with what {@code serve} loads into a new store: our conformance resources and the
+ * bundled sample trials, in an H2 store of its own in a temporary directory (deleted on close). Each IT class starts one in {@code @BeforeAll} and closes it in {@code @AfterAll};
  * talk to it through {@link #client()} (HAPI's generic client) or {@link #get}/{@link #send} (raw HTTP, for status
  * codes and headers).
  */
@@ -25,24 +35,56 @@ final class TestServer implements AutoCloseable {
   static final FhirContext CTX = FhirContext.forR4Cached();
 
   private final JettyLauncher jetty;
-  private final TrialStore store;
+  private final JdbcTrialStore store;
+  private final Path dataDir;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestServer(JettyLauncher jetty, TrialStore store) {
+  private TestServer(JettyLauncher jetty, JdbcTrialStore store, Path dataDir) {
     this.jetty = jetty;
     this.store = store;
+    this.dataDir = dataDir;
   }
 
   static TestServer start() {
-    TrialStore store = new InMemoryTrialStore();
+    return start(WriteAccess.off());
+  }
+
+  /**
+   * A server that takes writes from requests bearing {@code token}. Writes validate, so the validator is built first:
+   * on a loaded machine its first use takes longer than a client waits.
+   */
+  static TestServer startWritable(String token) {
+    ProfileValidator.shared().warmUp();
+    return start(WriteAccess.withToken(token));
+  }
+
+  private static TestServer start(WriteAccess writeAccess) {
+    Path dataDir;
+    try {
+      dataDir = Files.createTempDirectory("trialfhir-it-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JdbcTrialStore store = JdbcTrialStore.openH2(dataDir);
     TrialImporter importer = new TrialImporter(CTX, store);
     importer.conformance();
     importer.samples();
     try {
-      return new TestServer(JettyLauncher.serve(store, 0), store);
+      return new TestServer(JettyLauncher.serve(store, 0, writeAccess), store, dataDir);
     } catch (Exception e) {
+      store.close();
       throw new IllegalStateException("the server did not start", e);
     }
+  }
+
+  /**
+   * {@link #start()}, then builds the shared validation chain that {@code $validate} and the terminology operations
+   * answer from, so that the first request does not spend its timeout waiting for it.
+   */
+  static TestServer startWithChain() {
+    TestServer server = start();
+    ValidationSupportFactory.chain(CTX);
+    return server;
   }
 
   String base() {
@@ -57,6 +99,43 @@ final class TestServer implements AutoCloseable {
     CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     CTX.getRestfulClientFactory().setSocketTimeout(60_000);
     return CTX.newRestfulGenericClient(base());
+  }
+
+  /** A client that sends {@code Authorization: Bearer <token>} with every request. */
+  IGenericClient client(String bearerToken) {
+    IGenericClient client = client();
+    client.registerInterceptor(new BearerTokenAuthInterceptor(bearerToken));
+    return client;
+  }
+
+  /** A copy of the {@code index}th stored resource of a type without its id and meta, ready to POST. */
+  <T extends Resource> T sample(Class<T> type, int index) {
+    T copy = type.cast(store.all(CTX.getResourceType(type)).get(index).copy());
+    copy.setId((String) null);
+    copy.setMeta(null);
+    return copy;
+  }
+
+  /**
+   * Raw HTTP: announces a body of {@code length} bytes and sends none, so the answer must come without reading it;
+   * returns the whole response as text. {@code headers} are full header lines.
+   */
+  String announceBody(String method, String path, long length, String... headers) throws IOException {
+    URI base = URI.create(base());
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      StringBuilder request = new StringBuilder(method + " " + base.getPath() + path + " HTTP/1.1\r\n")
+          .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
+          .append("Content-Type: application/fhir+json\r\n")
+          .append("Content-Length: ").append(length).append("\r\n");
+      for (String header : headers) {
+        request.append(header).append("\r\n");
+      }
+      request.append("Connection: close\r\n\r\n");
+      socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   /** GET {@code base + path} with extra headers given as name, value pairs. */
@@ -98,5 +177,11 @@ final class TestServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     jetty.close();
+    store.close();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
   }
 }

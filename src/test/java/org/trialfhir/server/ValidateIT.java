@@ -143,6 +143,11 @@ class ValidateIT {
         "Content-Type", "application/fhir+json");
   }
 
+  /** The resource validates against base R4 (and the profiles it claims) with no error. */
+  static void assertValid(Resource resource) {
+    assertEquals(List.of(), errors(ProfileValidator.shared().validate(resource)));
+  }
+
   static List<String> errors(OperationOutcome outcome) {
     return outcome.getIssue().stream()
         .filter(i -> i.getSeverity() == IssueSeverity.ERROR || i.getSeverity() == IssueSeverity.FATAL)

@@ -153,7 +153,7 @@ final class Predicates {
     }
     if (def.words()) {
       // Full text: every word of the value starts a word of the resource's text.
-      List<String> words = List.of(folded.split("[^\\p{L}\\p{N}]+")).stream().filter(w -> !w.isEmpty()).toList();
+      List<String> words = Text.words(folded);
       return resource -> {
         List<String> texts = def.values().apply(resource).stream().filter(Objects::nonNull).map(Text::fold).toList();
         return !words.isEmpty()

@@ -1,8 +1,10 @@
 package org.trialfhir.server.search;
 
 import java.text.Normalizer;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Folds text for string search (lower case, accents removed) and matches values at the start of words. */
 public final class Text {
@@ -21,6 +23,11 @@ public final class Text {
     }
     String lower = text.toLowerCase(Locale.ROOT);
     return ascii ? lower : MARKS.matcher(Normalizer.normalize(lower, Normalizer.Form.NFD)).replaceAll("");
+  }
+
+  /** The words of folded text: its runs of letters and digits. */
+  public static List<String> words(String folded) {
+    return Stream.of(folded.split("[^\\p{L}\\p{N}]+")).filter(w -> !w.isEmpty()).toList();
   }
 
   /**

@@ -1,0 +1,37 @@
+package org.trialfhir.matching;
+
+/**
+ * Whether the patient satisfies one eligibility requirement (codes of the match-criterion-status CodeSystem). For an
+ * exclusion criterion the requirement is the absence of what it names: MET means the patient data show it absent,
+ * NOT_MET that they show it present. A criterion the data do not decide is UNKNOWN, never MET.
+ */
+public enum CriterionStatus {
+  MET("met"),
+  NOT_MET("not-met"),
+  UNKNOWN("unknown");
+
+  private final String code;
+
+  CriterionStatus(String code) {
+    this.code = code;
+  }
+
+  /** The code in https://trialfhir.org/fhir/CodeSystem/match-criterion-status. */
+  public String code() {
+    return code;
+  }
+
+  /** All of several requirements: not-met if any is, met if all are, else unknown. */
+  static CriterionStatus all(Iterable<CriterionStatus> statuses) {
+    boolean allMet = true;
+    boolean any = false;
+    for (CriterionStatus status : statuses) {
+      any = true;
+      if (status == NOT_MET) {
+        return NOT_MET;
+      }
+      allMet &= status == MET;
+    }
+    return any && allMet ? MET : UNKNOWN;
+  }
+}
