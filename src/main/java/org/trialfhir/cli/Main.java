@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "trialfhir 0.1.0",
     description = "Converts cell-therapy trial registry records into FHIR R4 and serves them.",
     subcommands = {ParseCommand.class, ConvertCommand.class, ValidateCommand.class, ServeCommand.class,
-        GenerateCommand.class})
+        GenerateCommand.class, ImportCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

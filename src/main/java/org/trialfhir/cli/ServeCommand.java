@@ -4,30 +4,40 @@ import ca.uhn.fhir.context.FhirContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.server.JettyLauncher;
 import org.trialfhir.server.WriteAccess;
-import org.trialfhir.store.InMemoryTrialStore;
 import org.trialfhir.store.TrialImporter;
-import org.trialfhir.store.TrialStore;
+import org.trialfhir.store.jdbc.JdbcTrialStore;
+import org.trialfhir.store.jdbc.StoreException;
 import org.trialfhir.validation.ProfileValidator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code serve [--port 8080] [--data DIR] [--write-token TOKEN]}: loads the bundled sample trials, or every trial
- * record of DIR
- * (converted and validated; a bad file is named on stderr and skipped), and serves them as FHIR R4 at
- * {@code http://localhost:PORT/fhir}, printing that base URL on stdout once requests are accepted.
+ * {@code serve [--port 8080] [--data-dir DIR | --db JDBC_URL] [--data DIR] [--write-token TOKEN]}: serves the trials
+ * of the store as FHIR R4 at {@code http://localhost:PORT/fhir}, printing that base URL on stdout once requests are
+ * accepted (read-only unless a write token is given). A new store
+ * gets the bundled sample trials; with {@code --data}, every trial record of DIR is converted, validated and stored
+ * first (a bad file is named on stderr and skipped). Our conformance resources are stored at every start (unchanged
+ * ones make no new version).
  */
 @Command(
     name = "serve",
     description = {
-      "Serve trial records as a FHIR R4 server at http://localhost:PORT/fhir (read-only unless a write token is"
-          + " given).",
-      "Without --data, the sample trials bundled in the jar. With --data, every trial record file in DIR (CT.gov or"
-          + " MedPath page text, CT.gov API v2 JSON), converted and validated at start; a file that cannot be read or"
-          + " whose resources have validation errors is reported on stderr by name and skipped.",
+      "Serve the trials of the store as a FHIR R4 server at http://localhost:PORT/fhir (read-only unless a write token"
+          + " is given).",
+      "The store is the embedded H2 database in --data-dir (default ./trialfhir-data, created on first start) or the"
+          + " PostgreSQL database of --db; a new store gets the sample trials bundled in the jar.",
+      "With --data, every trial record file in DIR (CT.gov or MedPath page text, CT.gov API v2 JSON) is converted,"
+          + " validated and stored at start; a file that cannot be read or whose resources have validation errors is"
+          + " reported on stderr by name and skipped.",
       "Prints the base URL on stdout when ready; runs until stopped."
     })
 final class ServeCommand implements Callable<Integer> {
@@ -35,8 +45,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "TCP port (0 picks a free one). Default: 8080.")
   int port;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Directory of trial record files to serve.")
+  @Option(names = "--data", paramLabel = "DIR", description = "Directory of trial record files to store and serve.")
   Path data;
+
+  @Mixin
+  StoreOptions storeOptions;
 
   /** The environment variable read when {@code --write-token} is not given. */
   static final String WRITE_TOKEN_ENV = "TRIALFHIR_WRITE_TOKEN";
@@ -63,21 +76,57 @@ final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     FhirContext ctx = FhirContext.forR4Cached();
-    TrialStore store = new InMemoryTrialStore();
-    TrialImporter importer = new TrialImporter(ctx, store);
-    // Loading and starting Jetty are independent until the URL is printed: overlap them on the spare cores.
-    CompletableFuture<Integer> conformance = CompletableFuture.supplyAsync(importer::conformance);
-    CompletableFuture<TrialImporter.Report> trials = CompletableFuture.supplyAsync(
-        () -> data == null ? importer.samples() : importer.directory(data, ProfileValidator.shared()::validate));
-    try (JettyLauncher server = JettyLauncher.serve(store, port, writeAccess)) {
-      conformance.join();
-      TrialImporter.Report report = trials.join();
-      for (TrialImporter.Failure failure : report.failures()) {
-        System.err.println(failure.source() + ": skipped: " + failure.reason());
+    // Start-up is CPU work on several independent paths (parsing, opening the store, Jetty, loading the store's
+    // view): run them on threads of their own, not on the one-thread common pool of a 2-core machine.
+    ExecutorService startup = Executors.newFixedThreadPool(3, runnable -> {
+      Thread thread = new Thread(runnable, "trialfhir-start");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      Future<List<Resource>> conformance = startup.submit(() -> TrialImporter.conformanceResources(ctx));
+      try (JdbcTrialStore store = storeOptions.open()) {
+        return serve(ctx, store, writeAccess, conformance, startup, start);
+      } catch (StoreException e) {
+        System.err.println("trialfhir serve: " + e.getMessage());
+        return 1;
       }
-      System.err.printf("Serving %d trials (%d resources)%s, %s, ready in %d ms%n",
-          report.trials().size(), report.resources(),
-          report.failures().isEmpty() ? "" : "; " + report.failures().size() + " files skipped",
+    } finally {
+      startup.shutdownNow();
+    }
+  }
+
+  private int serve(FhirContext ctx, JdbcTrialStore store, WriteAccess writeAccess,
+      Future<List<Resource>> conformanceParsed, ExecutorService startup, long start) throws Exception {
+    TrialImporter importer = new TrialImporter(ctx, store);
+    boolean samples = data == null && !store.everStored("ResearchStudy");
+    Future<Integer> conformance = startup.submit(() -> importer.conformance(conformanceParsed.get()));
+    Future<TrialImporter.Report> trials = startup.submit(
+        () -> data != null ? importer.directory(data, ProfileValidator.shared()::validate)
+            : samples ? importer.samples() : null);
+    // The first read loads the store's view of current resources; do it beside the writes above.
+    Future<Integer> view = startup.submit(() -> store.all("ResearchStudy").size());
+    try (JettyLauncher server = JettyLauncher.serve(store, port, writeAccess)) {
+      TrialImporter.Report report;
+      try {
+        conformance.get();
+        report = trials.get();
+        view.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof StoreException failed ? failed : e;
+      }
+      String loaded = "";
+      if (report != null) {
+        for (TrialImporter.Failure failure : report.failures()) {
+          System.err.println(failure.source() + ": skipped: " + failure.reason());
+        }
+        loaded = samples
+            ? "; the " + report.trials().size() + " sample trials stored in the new store"
+            : "; " + report.trials().size() + " trials of " + data + " stored"
+                + (report.failures().isEmpty() ? "" : ", " + report.failures().size() + " files skipped");
+      }
+      System.err.printf("Serving %d trials from the %s%s, %s, ready in %d ms%n",
+          store.all("ResearchStudy").size(), store, loaded,
           writeAccess.enabled() ? "writes allowed with the bearer token" : "read-only",
           (System.nanoTime() - start) / 1_000_000);
       System.out.println(server.baseUrl());
@@ -91,7 +140,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       server.join();
     } catch (InterruptedException e) {
-      // Stopped from within the JVM (tests); the server was closed on the way out.
+      // Stopped from within the JVM (tests); the server and the store are closed on the way out.
       Thread.currentThread().interrupt();
     }
     return 0;

@@ -62,6 +62,21 @@ public final class TrialImporter {
 
   /** Stores every conformance resource of profiles/ and mappings/, as authored; returns how many. */
   public int conformance() {
+    return conformance(conformanceResources(ctx));
+  }
+
+  /** Stores the given conformance resources (parsed beforehand by {@link #conformanceResources}); returns how many. */
+  public int conformance(List<Resource> resources) {
+    store.put(resources);
+    return resources.size();
+  }
+
+  /**
+   * Every conformance resource of profiles/ and mappings/, parsed: a start-up can do this while the store opens.
+   *
+   * @throws IllegalStateException naming the file that is not FHIR JSON
+   */
+  public static List<Resource> conformanceResources(FhirContext ctx) {
     IParser parser = ctx.newJsonParser();
     List<Resource> resources = new ArrayList<>();
     for (ValidationSupportFactory.Source source : ValidationSupportFactory.classpathSources()) {
@@ -71,8 +86,7 @@ public final class TrialImporter {
         throw new IllegalStateException(source.name() + ": not a FHIR JSON resource: " + e.getMessage(), e);
       }
     }
-    store.put(resources);
-    return resources.size();
+    return resources;
   }
 
   /**
@@ -121,9 +135,9 @@ public final class TrialImporter {
   }
 
   /** One source's resources, or why it has none. */
-  private record Loaded(String source, String trial, List<Resource> resources, String failure) {}
+  record Loaded(String source, String trial, List<Resource> resources, String failure) {}
 
-  private <T> Loaded load(T source, Function<T, ParseResult> read) {
+  <T> Loaded load(T source, Function<T, ParseResult> read) {
     String name = String.valueOf(source);
     try {
       TrialRecord record = read.apply(source).record();
@@ -138,7 +152,7 @@ public final class TrialImporter {
     }
   }
 
-  private static Loaded validated(Loaded one, Function<Bundle, OperationOutcome> validator) {
+  static Loaded validated(Loaded one, Function<Bundle, OperationOutcome> validator) {
     if (one.failure() != null) {
       return one;
     }
@@ -178,7 +192,8 @@ public final class TrialImporter {
         + String.join("; ", messages);
   }
 
-  private TrialBundleMapper mapper() {
+  /** Built on first use (most starts load no trial); the mapper itself is thread-safe. */
+  private synchronized TrialBundleMapper mapper() {
     if (mapper == null) {
       mapper = new TrialBundleMapper(ConceptMaps.load(ctx));
     }

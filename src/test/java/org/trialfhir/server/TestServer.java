@@ -5,25 +5,29 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
-import org.trialfhir.store.InMemoryTrialStore;
 import org.trialfhir.store.TrialImporter;
 import org.trialfhir.store.TrialStore;
+import org.trialfhir.store.jdbc.JdbcTrialStore;
 import org.trialfhir.validation.ProfileValidator;
 import org.trialfhir.validation.ValidationSupportFactory;
 
 /**
- * The real server on a free port with what {@code serve} loads without {@code --data}: our conformance resources
- * and the bundled sample trials. Each IT class starts one in {@code @BeforeAll} and closes it in {@code @AfterAll};
+ * The real server on a free port with what {@code serve} loads into a new store: our conformance resources and the
+ * bundled sample trials, in an H2 store of its own in a temporary directory (deleted on close). Each IT class starts one in {@code @BeforeAll} and closes it in {@code @AfterAll};
  * talk to it through {@link #client()} (HAPI's generic client) or {@link #get}/{@link #send} (raw HTTP, for status
  * codes and headers).
  */
@@ -33,12 +37,18 @@ final class TestServer implements AutoCloseable {
   private final JettyLauncher jetty;
   private final TrialFhirServer servlet;
   private final TrialStore store;
+  /** The store and data directory this server made and must clean up; null when the store is someone else's. */
+  private final JdbcTrialStore ownStore;
+  private final Path dataDir;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestServer(JettyLauncher jetty, TrialFhirServer servlet, TrialStore store) {
+  private TestServer(JettyLauncher jetty, TrialFhirServer servlet, TrialStore store, JdbcTrialStore ownStore,
+      Path dataDir) {
     this.jetty = jetty;
     this.servlet = servlet;
     this.store = store;
+    this.ownStore = ownStore;
+    this.dataDir = dataDir;
   }
 
   static TestServer start() {
@@ -55,17 +65,29 @@ final class TestServer implements AutoCloseable {
   }
 
   private static TestServer start(WriteAccess writeAccess) {
-    TrialStore store = new InMemoryTrialStore();
+    Path dataDir;
+    try {
+      dataDir = Files.createTempDirectory("trialfhir-it-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JdbcTrialStore store = JdbcTrialStore.openH2(dataDir);
     TrialImporter importer = new TrialImporter(CTX, store);
     importer.conformance();
     importer.samples();
-    return serving(new TrialFhirServer(store, writeAccess), store);
+    TrialFhirServer servlet = new TrialFhirServer(store, writeAccess);
+    try {
+      return new TestServer(JettyLauncher.start(servlet, 0), servlet, store, store, dataDir);
+    } catch (Exception e) {
+      store.close();
+      throw new IllegalStateException("the server did not start", e);
+    }
   }
 
-  /** The given server over the given store (a test that configures the servlet itself). */
+  /** The given server over a store another TestServer owns (a test that configures the servlet itself). */
   static TestServer serving(TrialFhirServer servlet, TrialStore store) {
     try {
-      return new TestServer(JettyLauncher.start(servlet, 0), servlet, store);
+      return new TestServer(JettyLauncher.start(servlet, 0), servlet, store, null, null);
     } catch (Exception e) {
       throw new IllegalStateException("the server did not start", e);
     }
@@ -175,5 +197,14 @@ final class TestServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     jetty.close();
+    if (ownStore == null) {
+      return;
+    }
+    ownStore.close();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
   }
 }

@@ -1,0 +1,143 @@
+package org.trialfhir.cli;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.trialfhir.store.BulkImporter;
+import org.trialfhir.store.BulkImporter.Outcome;
+import org.trialfhir.store.BulkImporter.Result;
+import org.trialfhir.store.jdbc.JdbcTrialStore;
+import org.trialfhir.store.jdbc.StoreException;
+import org.trialfhir.validation.ProfileValidator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code import [--data-dir DIR | --db JDBC_URL] FILE_OR_DIR...}: converts, validates and stores trial record
+ * files in parallel, each trial in one transaction; prints a progress bar on a terminal, a summary on stdout and
+ * each failed file with its reason on stderr. Exit status 1 if any file failed.
+ */
+@Command(
+    name = "import",
+    description = {
+      "Import trial record files (CT.gov or MedPath page text, CT.gov API v2 JSON) into the store: each is converted,"
+          + " validated against base R4 and our profiles, and stored with all its resources in one transaction."
+          + " Directories are read recursively (hidden files aside).",
+      "Prints a progress bar on stderr when it is a terminal (or with --progress), then a summary on stdout: trials"
+          + " imported (new), updated, unchanged, and failed files, each failure on stderr with its reason."
+    })
+final class ImportCommand implements Callable<Integer> {
+
+  @Mixin
+  StoreOptions storeOptions;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Files converted and validated at once. Default: the number of processors.")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--no-validate",
+      description = "Store without validating (for records whose conversion is known to validate, e.g. a re-import).")
+  boolean noValidate;
+
+  @Option(names = "--progress", description = "Show the progress bar even when stderr is not a terminal.")
+  boolean progress;
+
+  @Option(names = {"-v", "--verbose"}, description = "Print one line per file on stdout as its trial is stored.")
+  boolean verbose;
+
+  @Parameters(paramLabel = "FILE_OR_DIR", arity = "1..*", description = "Trial record files or directories of them.")
+  List<Path> inputs;
+
+  @Override
+  public Integer call() {
+    long start = System.nanoTime();
+    List<Path> files = new ArrayList<>();
+    List<Outcome> missing = new ArrayList<>();
+    for (Path input : inputs) {
+      if (Files.isDirectory(input)) {
+        files.addAll(recordFiles(input));
+      } else if (Files.isRegularFile(input)) {
+        files.add(input);
+      } else {
+        missing.add(new Outcome(input.toString(), null, Result.FAILED, "no such file or directory"));
+      }
+    }
+    List<Outcome> outcomes = new ArrayList<>(missing);
+    try (JdbcTrialStore store = storeOptions.open()) {
+      ProgressBar bar = new ProgressBar(System.err, files.size(), progress || ProgressBar.stderrIsTerminal());
+      BulkImporter importer = new BulkImporter(FhirContext.forR4Cached(), store,
+          noValidate ? null : ProfileValidator.shared()::validate);
+      outcomes.addAll(importer.run(files, threads, outcome -> {
+        bar.step(outcome.result() == Result.FAILED);
+        if (verbose) {
+          System.out.println(line(outcome));
+          System.out.flush();
+        }
+      }));
+      bar.finish();
+      summarise(outcomes, store.toString(), System.nanoTime() - start);
+    } catch (StoreException e) {
+      System.err.println("trialfhir import: " + e.getMessage());
+      return 1;
+    }
+    return outcomes.stream().anyMatch(o -> o.result() == Result.FAILED) ? 1 : 0;
+  }
+
+  /** Every regular, non-hidden file under the directory, in name order. */
+  private static List<Path> recordFiles(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk
+          .filter(Files::isRegularFile)
+          .filter(f -> !hidden(dir.relativize(f)))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean hidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String line(Outcome outcome) {
+    String what = outcome.result().name().toLowerCase(Locale.ROOT);
+    return outcome.result() == Result.FAILED
+        ? what + " " + outcome.source() + ": " + outcome.reason()
+        : what + " " + outcome.trial() + " " + outcome.source();
+  }
+
+  private static void summarise(List<Outcome> outcomes, String store, long nanos) {
+    Map<Result, Integer> counts = new EnumMap<>(Result.class);
+    for (Result result : Result.values()) {
+      counts.put(result, 0);
+    }
+    for (Outcome outcome : outcomes) {
+      counts.merge(outcome.result(), 1, Integer::sum);
+      if (outcome.result() == Result.FAILED) {
+        System.err.println(outcome.source() + ": failed: " + outcome.reason());
+      }
+    }
+    double seconds = nanos / 1e9;
+    System.out.printf("%d files in %.1f s (%.1f files/s) into the %s: %d imported, %d updated, %d unchanged,"
+            + " %d failed%n",
+        outcomes.size(), seconds, outcomes.size() / Math.max(seconds, 1e-3), store, counts.get(Result.IMPORTED),
+        counts.get(Result.UPDATED), counts.get(Result.UNCHANGED), counts.get(Result.FAILED));
+  }
+}

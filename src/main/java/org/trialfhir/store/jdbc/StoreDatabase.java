@@ -1,0 +1,126 @@
+package org.trialfhir.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A pooled connection to the store's database, its schema brought up to date by the Flyway migrations in
+ * {@code db/migration}: embedded H2 in a data directory, or PostgreSQL by JDBC URL.
+ */
+final class StoreDatabase implements AutoCloseable {
+  /** The H2 database file inside a data directory is {@value}.mv.db. */
+  static final String H2_FILE = "trialfhir";
+  /** Enough for the import command's workers and the server's writes; reads come from memory. */
+  private static final int POOL_SIZE = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+
+  private final HikariDataSource dataSource;
+  private final String description;
+
+  private StoreDatabase(HikariDataSource dataSource, String description) {
+    this.dataSource = dataSource;
+    this.description = description;
+  }
+
+  /**
+   * Opens (creating on first use) the H2 database in {@code dir}. WRITE_DELAY=0 writes every commit to the file
+   * before the commit returns, so a killed process loses no committed transaction; LOCK_TIMEOUT lets writers of one
+   * resource queue behind each other instead of failing after H2's default of one second; DB_CLOSE_ON_EXIT=FALSE
+   * leaves closing to the store's own shutdown hook, after it stopped following the feed.
+   */
+  static StoreDatabase h2(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
+    }
+    String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve(H2_FILE) + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
+    return open(url, "sa", "", "H2 store in " + dir.toAbsolutePath());
+  }
+
+  /**
+   * Opens a database by JDBC URL ({@code jdbc:postgresql://...}, or {@code jdbc:h2:...}); user and password may be
+   * null when the URL carries them.
+   */
+  static StoreDatabase jdbc(String url, String user, String password) {
+    if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+      throw new StoreException("not a PostgreSQL or H2 JDBC URL: " + withoutQuery(url), null);
+    }
+    String kind = url.startsWith("jdbc:h2:") ? "H2" : "PostgreSQL";
+    return open(url, user, password, kind + " store at " + withoutQuery(url));
+  }
+
+  private static StoreDatabase open(String url, String user, String password, String description) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("trialfhir-store");
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setAutoCommit(false);
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(1);
+    // Fail start-up at once, with the driver's reason, when the database cannot be reached.
+    config.setInitializationFailTimeout(1);
+    if (url.startsWith("jdbc:postgresql:")) {
+      // One multi-row INSERT per batch instead of one round trip per row.
+      config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    }
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot open the " + description + ": " + rootMessage(e), e);
+    }
+    try {
+      migrate(dataSource);
+      return new StoreDatabase(dataSource, description);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw new StoreException("cannot bring the schema of the " + description + " up to date: " + rootMessage(e), e);
+    }
+  }
+
+  private static void migrate(DataSource dataSource) {
+    Flyway.configure(StoreDatabase.class.getClassLoader())
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .failOnMissingLocations(true)
+        .load()
+        .migrate();
+  }
+
+  Connection connection() throws java.sql.SQLException {
+    return dataSource.getConnection();
+  }
+
+  /** Where the store is, for messages (never the password). */
+  String description() {
+    return description;
+  }
+
+  /** The innermost cause's message: the driver's own words (connection refused, password authentication failed). */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+  private static String withoutQuery(String url) {
+    int query = url.indexOf('?');
+    return query < 0 ? url : url.substring(0, query);
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,108 @@
+package org.trialfhir.store;
+
+import static org.trialfhir.store.StoreFixtures.organization;
+import static org.trialfhir.store.StoreFixtures.study;
+import static org.trialfhir.store.StoreFixtures.title;
+import static org.trialfhir.store.StoreFixtures.within2s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ResearchStudy;
+import org.junit.jupiter.api.Test;
+import org.trialfhir.store.jdbc.JdbcTrialStore;
+import org.trialfhir.store.jdbc.StoreException;
+
+/**
+ * What a store over a database adds to {@link TrialStoreContract}: data survives a restart, several instances on one
+ * database see each other's writes within two seconds, and a write the database refuses leaves nothing behind.
+ */
+interface DurableTrialStoreContract extends TrialStoreContract {
+
+  @Override
+  JdbcTrialStore store();
+
+  /** Closes {@link #store()} and opens a new instance on the same database, which {@link #store()} returns after. */
+  JdbcTrialStore reopen();
+
+  /** Another instance on the same database beside {@link #store()}, closed after the test. */
+  JdbcTrialStore another();
+
+  @Test
+  default void restartKeepsEveryVersionAndTheOrder() {
+    store().put(List.of(study("NCT2", "Two"), study("NCT1", "One"), organization("org-a", "A")));
+    store().put(List.of(study("NCT2", "Two, revised")));
+    store().apply(List.of(new TrialStore.Delete("Organization", "org-a", 1)));
+    Resource before = store().read("ResearchStudy", "NCT2").orElseThrow();
+
+    JdbcTrialStore reopened = reopen();
+
+    assertEquals(List.of("NCT2", "NCT1"),
+        reopened.all("ResearchStudy").stream().map(r -> r.getIdElement().getIdPart()).toList());
+    Resource after = reopened.read("ResearchStudy", "NCT2").orElseThrow();
+    assertEquals("Two, revised", ((ResearchStudy) after).getTitle());
+    assertEquals("2", after.getMeta().getVersionId());
+    assertEquals(before.getMeta().getLastUpdated(), after.getMeta().getLastUpdated());
+    assertTrue(reopened.read("Organization", "org-a").isEmpty());
+    assertTrue(reopened.history("Organization", "org-a").get(1).deleted());
+    assertEquals("Two", ((ResearchStudy) reopened.vread("ResearchStudy", "NCT2", "1").orElseThrow()).getTitle());
+    // Versions go on from where they were.
+    assertEquals(new TrialStore.PutResult(0, 1, 0), reopened.put(List.of(study("NCT1", "One, revised"))));
+    assertEquals("2", reopened.read("ResearchStudy", "NCT1").orElseThrow().getMeta().getVersionId());
+    assertEquals(TrialStore.Action.CREATED,
+        reopened.apply(List.of(new TrialStore.Upsert(organization("org-a", "A"), 0))).applied().get(0).action());
+    assertEquals("3", reopened.read("Organization", "org-a").orElseThrow().getMeta().getVersionId());
+  }
+
+  @Test
+  default void anotherInstanceSeesWritesWithinTwoSeconds() throws InterruptedException {
+    JdbcTrialStore other = another();
+    assertTrue(other.all("ResearchStudy").isEmpty());
+
+    store().put(List.of(study("NCT1", "One"), organization("org-a", "A")));
+    assertEquals("One", ((ResearchStudy) within2s(() -> other.read("ResearchStudy", "NCT1")).orElseThrow()).getTitle());
+    // The whole change at once: the organization written with the study is there too.
+    assertTrue(other.read("Organization", "org-a").isPresent());
+
+    other.put(List.of(study("NCT1", "One, revised by the other")));
+    assertEquals("One, revised by the other", title(other, "NCT1"));
+    assertEquals("2", within2s(() -> store().read("ResearchStudy", "NCT1")
+        .filter(r -> r.getMeta().getVersionId().equals("2"))).orElseThrow().getMeta().getVersionId());
+
+    other.apply(List.of(new TrialStore.Delete("Organization", "org-a", null)));
+    assertTrue(within2s(() -> store().read("Organization", "org-a").isEmpty() ? Optional.of(true) : Optional.empty())
+        .isPresent());
+    // Expected versions hold across instances: the first instance's view is current, so its write is accepted.
+    store().apply(List.of(new TrialStore.Upsert(study("NCT1", "Three"), 2)));
+    assertThrows(TrialStore.VersionConflictException.class,
+        () -> other.apply(List.of(new TrialStore.Upsert(study("NCT1", "Stale"), 2))));
+  }
+
+  @Test
+  default void aWriteTheDatabaseRefusesAppliesNothing() {
+    store().put(List.of(study("NCT1", "One")));
+    // FHIR ids have at most 64 characters and so does the id column: the second insert fails, the first is undone.
+    assertThrows(StoreException.class, () -> store().put(List.of(study("NCT1", "One, revised"), study("N".repeat(65), "Too long"))));
+
+    assertEquals("One", title(store(), "NCT1"));
+    assertEquals(1, store().history("ResearchStudy", "NCT1").size());
+    assertEquals(1, reopen().all("ResearchStudy").size());
+    assertEquals("One", title(store(), "NCT1"));
+  }
+
+  @Test
+  default void remembersWhichTypesWereEverStored() {
+    assertFalse(store().everStored("ResearchStudy"));
+    store().put(List.of(study("NCT1", "One")));
+    store().apply(List.of(new TrialStore.Delete("ResearchStudy", "NCT1", null)));
+    assertTrue(store().everStored("ResearchStudy"));
+    assertFalse(store().everStored("Group"));
+  }
+}
