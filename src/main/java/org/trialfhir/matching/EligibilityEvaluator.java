@@ -77,7 +77,7 @@ public final class EligibilityEvaluator {
     return StudyEvaluation.of(study.id(), results);
   }
 
-  private CriterionResult condition(StudyCriteria study, PatientData patient) {
+  CriterionResult condition(StudyCriteria study, PatientData patient) {
     String text = "Has one of the study's conditions: " + String.join("; ", study.conditionLabels());
     if (patient.conditions().isEmpty()) {
       return result("condition", text, false, CriterionStatus.UNKNOWN, List.of(), List.of(),

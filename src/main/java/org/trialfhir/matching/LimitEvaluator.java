@@ -152,10 +152,7 @@ final class LimitEvaluator {
     PatientData.Measurement older = null;
     PatientData.Measurement undated = null;
     LocalDate earliest = on.minus(lookBack);
-    for (PatientData.Measurement m : patient.measurements()) {
-      if (m.codes().stream().noneMatch(codes::contains)) {
-        continue;
-      }
+    for (PatientData.Measurement m : patient.measurements(codes)) {
       if (m.date() == null) {
         undated = m;
       } else if (m.date().isAfter(on)) {

@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -80,6 +81,11 @@ public final class PatientData {
   private final BirthDate birthDate;
   private final List<PatientCondition> conditions = new ArrayList<>();
   private final List<Measurement> measurements = new ArrayList<>();
+  /**
+   * The positions in {@link #measurements} of the measurements with each code: every limit of every candidate study
+   * looks its analyte up, so this is not a scan of the whole record.
+   */
+  private final Map<String, BitSet> measurementsByCode = new HashMap<>();
   private final List<Finding> findings = new ArrayList<>();
 
   private PatientData(String patientReference, String gender, BirthDate birthDate) {
@@ -163,6 +169,27 @@ public final class PatientData {
 
   public List<Measurement> measurements() {
     return measurements;
+  }
+
+  /** The measurements with one of the codes, each once, in the order of {@link #measurements()}. */
+  public List<Measurement> measurements(Set<String> codes) {
+    BitSet positions = new BitSet();
+    for (String code : codes) {
+      BitSet found = measurementsByCode.get(code);
+      if (found != null) {
+        positions.or(found);
+      }
+    }
+    List<Measurement> found = new ArrayList<>(positions.cardinality());
+    positions.stream().forEach(i -> found.add(measurements.get(i)));
+    return found;
+  }
+
+  private void add(Measurement measurement) {
+    for (String code : measurement.codes()) {
+      measurementsByCode.computeIfAbsent(code, c -> new BitSet()).set(measurements.size());
+    }
+    measurements.add(measurement);
   }
 
   public List<Finding> findings() {
@@ -324,7 +351,7 @@ public final class PatientData {
       }
       String name = label(observation.getCode());
       String reading = name + " " + Limit.plain(value) + (unitText == null ? "" : " " + unitText) + " on " + date;
-      data.measurements.add(new Measurement(reference, name, loinc, value, unit, unitText, high,
+      data.add(new Measurement(reference, name, loinc, value, unit, unitText, high,
           highUnit != null ? highUnit : unit, date, reading));
     }
 

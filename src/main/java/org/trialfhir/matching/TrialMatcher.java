@@ -92,8 +92,7 @@ public final class TrialMatcher {
       if (!passes(study, filters)) {
         continue;
       }
-      if (!filters.includeIneligible() && study.criteria().age() != null && patient.birthDate() != null
-          && evaluator.age(study.criteria().age(), patient, on).status() == CriterionStatus.NOT_MET) {
+      if (!filters.includeIneligible() && certainlyNot(study.criteria(), patient, on)) {
         continue;
       }
       StudyEvaluation evaluation = evaluator.evaluate(study.criteria(), patient, on);
@@ -104,6 +103,18 @@ public final class TrialMatcher {
     matches.sort(Comparator.comparing((StudyMatch m) -> m.evaluation().score()).reversed()
         .thenComparing(m -> m.evaluation().studyId()));
     return matches;
+  }
+
+  /**
+   * Whether the study's age or conditions already exclude the patient, as its evaluation would find: the index only
+   * narrows by one word stem, so most candidates of a patient with a diagnosis fail here, for far less than a full
+   * evaluation.
+   */
+  private boolean certainlyNot(StudyCriteria criteria, PatientData patient, LocalDate on) {
+    return criteria.age() != null && patient.birthDate() != null
+        && evaluator.age(criteria.age(), patient, on).status() == CriterionStatus.NOT_MET
+        || !criteria.conditionLabels().isEmpty() && !patient.conditions().isEmpty()
+        && evaluator.condition(criteria, patient).status() == CriterionStatus.NOT_MET;
   }
 
   private BitSet candidates(PatientData patient, MatchFilters filters) {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -42,6 +45,22 @@ class PatientDataTest {
     assertEquals(LocalDate.of(1980, 3, 1), data.birthDate().earliest());
     assertEquals(LocalDate.of(1980, 3, 31), data.birthDate().latest());
     assertNull(data.gender());
+  }
+
+  @Test
+  void measurementsByCodeComeInTheRecordsOrderEachOnce() {
+    PatientData data = PatientData.from(SyntheticPatient.female("p", "1980-01-01")
+        .lab("777-3", "Platelets", "120", "10*9/L", "2025-05-20")
+        .lab("718-7", "Hemoglobin", "9", "g/dL", "2025-05-20")
+        .lab("26515-7", "Platelets", "110", "10*9/L", "2025-05-21")
+        .lab("777-3", "Platelets", "100", "10*9/L", "2025-05-22")
+        .bundle(), VOCABULARY);
+    // what LimitEvaluator relies on for ties: the same order as measurements(), whichever code is asked first
+    assertEquals(List.of("120", "110", "100"), data.measurements(new LinkedHashSet<>(List.of("26515-7", "777-3")))
+        .stream().map(m -> m.value().toPlainString()).toList());
+    assertEquals(List.of("9"), data.measurements(Set.of("718-7", "2160-0")).stream()
+        .map(m -> m.value().toPlainString()).toList());
+    assertTrue(data.measurements(Set.of("2160-0")).isEmpty());
   }
 
   @Test
