@@ -43,7 +43,7 @@ load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
 started=$(date +%s%N)
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-java $JAVA_OPTS -jar "$JAR" serve --port 0 > "$work/out" 2> "$work/err" &
+java $JAVA_OPTS -jar "$JAR" serve --port 0 --data-dir "$work/data" > "$work/out" 2> "$work/err" &
 server_pid=$!
 base=
 while [[ -z $base ]]; do

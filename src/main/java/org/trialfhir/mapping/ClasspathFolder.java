@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -20,6 +22,12 @@ import java.util.stream.Stream;
  * folder is a directory (tests, {@code target/classes}) or packed in a jar (the shaded {@code trialfhir.jar}).
  */
 public final class ClasspathFolder {
+  /**
+   * Entry names per jar file, read once: the shaded jar holds ~60,000 entries (HAPI's validation resources), and
+   * start-up lists several folders of it — rescanning it for each cost a large share of start-up.
+   */
+  private static final Map<Path, List<String>> JAR_ENTRIES = new ConcurrentHashMap<>();
+
   private ClasspathFolder() {}
 
   /**
@@ -35,16 +43,14 @@ public final class ClasspathFolder {
         URL root = roots.nextElement();
         switch (root.getProtocol()) {
           case "file" -> addDirectory(Path.of(root.toURI()), prefix, paths);
-          case "jar" -> addJar(((JarURLConnection) root.openConnection()), prefix, paths);
+          case "jar" -> addEntries(entries(jarPath((JarURLConnection) root.openConnection())), prefix, paths);
           default -> throw new IllegalStateException("cannot list classpath folder " + root);
         }
       }
       // A jar written without directory entries answers getResources(folder) with nothing: scan our own jar too.
       Path codeSource = Path.of(ClasspathFolder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (Files.isRegularFile(codeSource)) {
-        try (JarFile jar = new JarFile(codeSource.toFile())) {
-          addEntries(jar, prefix, paths);
-        }
+        addEntries(entries(codeSource), prefix, paths);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list classpath folder " + prefix, e);
@@ -65,21 +71,31 @@ public final class ClasspathFolder {
     }
   }
 
-  private static void addJar(JarURLConnection connection, String prefix, SortedSet<String> paths) throws IOException {
-    // A fresh JarFile we close ourselves; the cached one may be shared with the class loader.
-    connection.setUseCaches(false);
-    try (JarFile jar = connection.getJarFile()) {
-      addEntries(jar, prefix, paths);
+  private static Path jarPath(JarURLConnection connection) {
+    try {
+      return Path.of(connection.getJarFileURL().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot list classpath folder in " + connection.getJarFileURL(), e);
     }
   }
 
-  private static void addEntries(JarFile jar, String prefix, SortedSet<String> paths) {
+  private static List<String> entries(Path jarFile) {
+    return JAR_ENTRIES.computeIfAbsent(jarFile.toAbsolutePath().normalize(), path -> {
+      try (JarFile jar = new JarFile(path.toFile())) {
+        return jar.stream().map(JarEntry::getName).toList();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  private static void addEntries(List<String> names, String prefix, SortedSet<String> paths) {
     String start = prefix + "/";
-    for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
-      String name = entries.nextElement().getName();
+    for (String name : names) {
       if (name.startsWith(start) && name.length() > start.length() && name.indexOf('/', start.length()) < 0) {
         paths.add(name);
       }
     }
   }
+
 }

@@ -42,6 +42,7 @@ import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.utilities.http.ManagedWebAccess;
+import org.trialfhir.mapping.ClasspathFolder;
 
 /**
  * Builds, once per FhirContext, the HAPI validation support chain of base R4, offline terminology and every
@@ -159,7 +160,7 @@ public final class ValidationSupportFactory {
     List<Source> sources = new ArrayList<>();
     ClassLoader loader = ValidationSupportFactory.class.getClassLoader();
     for (String folder : FOLDERS) {
-      for (String path : listJson(loader, folder)) {
+      for (String path : listJson(folder)) {
         try (InputStream in = loader.getResourceAsStream(path)) {
           if (in == null) {
             throw new IllegalStateException(path + ": listed but cannot be opened");
@@ -215,39 +216,8 @@ public final class ValidationSupportFactory {
   }
 
   /** Resource paths of the {@code *.json} files directly in a classpath folder, from directories and jars. */
-  private static List<String> listJson(ClassLoader loader, String folder) {
-    Set<String> paths = new TreeSet<>();
-    try {
-      Enumeration<URL> roots = loader.getResources(folder);
-      while (roots.hasMoreElements()) {
-        URL root = roots.nextElement();
-        if ("file".equals(root.getProtocol())) {
-          try (Stream<Path> files = Files.list(Path.of(root.toURI()))) {
-            files
-                .map(file -> file.getFileName().toString())
-                .filter(file -> file.endsWith(".json"))
-                .forEach(file -> paths.add(folder + "/" + file));
-          }
-        } else if ("jar".equals(root.getProtocol())) {
-          JarURLConnection connection = (JarURLConnection) root.openConnection();
-          connection.setUseCaches(false);
-          try (JarFile jar = connection.getJarFile()) {
-            String prefix = folder + "/";
-            for (JarEntry entry : Collections.list(jar.entries())) {
-              String name = entry.getName();
-              if (name.startsWith(prefix) && name.endsWith(".json") && name.indexOf('/', prefix.length()) < 0) {
-                paths.add(name);
-              }
-            }
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list classpath folder " + folder + ": " + e.getMessage(), e);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot list classpath folder " + folder + ": " + e.getMessage(), e);
-    }
-    return new ArrayList<>(paths);
+  private static List<String> listJson(String folder) {
+    return ClasspathFolder.list(folder).stream().filter(path -> path.endsWith(".json")).toList();
   }
 
   /** Builds the shared chain at most once per context; a failed build is retried by the next caller. */
