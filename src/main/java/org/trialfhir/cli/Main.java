@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "trialfhir",
     mixinStandardHelpOptions = true,
+    // --help and --version on every subcommand too.
+    scope = CommandLine.ScopeType.INHERIT,
     version = "trialfhir 0.1.0",
     description = "Converts cell-therapy trial registry records into FHIR R4 and serves them.",
     subcommands = {ParseCommand.class, ConvertCommand.class, ValidateCommand.class, ServeCommand.class,
