@@ -1,11 +1,7 @@
 package org.trialfhir.server;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import org.hl7.fhir.r4.model.Group;
-import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
@@ -71,22 +67,7 @@ final class StoreCandidates {
   private List<StudyCandidate> candidates(List<Resource> studies) {
     List<StudyCandidate> candidates = new ArrayList<>(studies.size());
     for (Resource resource : studies) {
-      ResearchStudy study = (ResearchStudy) resource;
-      Group group = null;
-      for (Reference enrollment : study.getEnrollment()) {
-        Resource target = resolve(enrollment);
-        if (target instanceof Group g) {
-          group = g;
-          break;
-        }
-      }
-      Set<String> countries = new LinkedHashSet<>();
-      for (Reference site : study.getSite()) {
-        if (resolve(site) instanceof Location location && location.getAddress().hasCountry()) {
-          countries.add(location.getAddress().getCountry());
-        }
-      }
-      candidates.add(new StudyCandidate(study, group, countries));
+      candidates.add(StudyCandidate.of((ResearchStudy) resource, this::resolve));
     }
     return candidates;
   }

@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,13 +25,13 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Location;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.corpus.CorpusFormat;
 import org.trialfhir.corpus.CorpusGenerator;
 import org.trialfhir.mapping.ConceptMaps;
 import org.trialfhir.mapping.TrialBundleMapper;
+import org.trialfhir.matching.StudyCandidate;
 import org.trialfhir.source.TrialReaders;
 
 /**
@@ -91,27 +90,17 @@ final class MatchCorpus {
   }
 
   private static Trial trial(Bundle bundle) {
+    Map<String, Resource> byReference = new LinkedHashMap<>();
     ResearchStudy study = null;
-    Group group = null;
-    Map<String, Location> locations = new LinkedHashMap<>();
     for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
       Resource resource = entry.getResource();
+      byReference.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
       if (resource instanceof ResearchStudy s) {
         study = s;
-      } else if (resource instanceof Group g) {
-        group = g;
-      } else if (resource instanceof Location l) {
-        locations.put("Location/" + l.getIdElement().getIdPart(), l);
       }
     }
-    Set<String> countries = new LinkedHashSet<>();
-    for (Reference site : study.getSite()) {
-      Location location = locations.get(site.getReference());
-      if (location != null && location.getAddress().hasCountry()) {
-        countries.add(location.getAddress().getCountry());
-      }
-    }
-    return new Trial(study, group, countries);
+    StudyCandidate candidate = StudyCandidate.of(study, reference -> byReference.get(reference.getReference()));
+    return new Trial(candidate.study(), candidate.eligibility(), candidate.countries());
   }
 
   private static void write(List<Bundle> bundles, Path file) throws IOException {

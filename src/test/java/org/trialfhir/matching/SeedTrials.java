@@ -1,13 +1,8 @@
 package org.trialfhir.matching;
 
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.hl7.fhir.r4.model.Group;
-import org.hl7.fhir.r4.model.Location;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.testing.Cases;
@@ -29,25 +24,14 @@ final class SeedTrials {
 
   /** A trial's ResearchStudy, its Group, and the countries of its Locations. */
   static StudyCandidate candidate(List<Resource> resources) {
+    Map<String, Resource> byReference = new LinkedHashMap<>();
     ResearchStudy study = null;
-    Group group = null;
-    Map<String, Location> locations = new LinkedHashMap<>();
     for (Resource resource : resources) {
+      byReference.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
       if (resource instanceof ResearchStudy s) {
         study = s;
-      } else if (resource instanceof Group g) {
-        group = g;
-      } else if (resource instanceof Location l) {
-        locations.put("Location/" + l.getIdElement().getIdPart(), l);
       }
     }
-    Set<String> countries = new LinkedHashSet<>();
-    for (Reference site : study.getSite()) {
-      Location location = locations.get(site.getReference());
-      if (location != null && location.getAddress().hasCountry()) {
-        countries.add(location.getAddress().getCountry());
-      }
-    }
-    return new StudyCandidate(study, group, countries);
+    return StudyCandidate.of(study, reference -> byReference.get(reference.getReference()));
   }
 }
