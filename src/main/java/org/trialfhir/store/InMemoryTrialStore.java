@@ -3,7 +3,6 @@ package org.trialfhir.store;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
@@ -51,18 +50,6 @@ public final class InMemoryTrialStore implements TrialStore {
   /** A store whose {@code meta.lastUpdated} comes from the given clock (for tests). */
   public InMemoryTrialStore(Clock clock) {
     this.clock = clock;
-  }
-
-  @Override
-  public PutResult put(Collection<? extends Resource> resources) {
-    Map<String, Upsert> incoming = new LinkedHashMap<>();
-    for (Resource resource : resources) {
-      Upsert upsert = new Upsert(resource);
-      incoming.put(upsert.type() + "/" + checkedId(upsert), upsert);
-    }
-    WriteResult result = apply(List.copyOf(incoming.values()));
-    return new PutResult((int) result.count(Action.CREATED), (int) result.count(Action.UPDATED),
-        (int) result.count(Action.UNCHANGED));
   }
 
   @Override

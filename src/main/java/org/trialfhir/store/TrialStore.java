@@ -2,7 +2,9 @@ package org.trialfhir.store;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Resource;
@@ -119,7 +121,20 @@ public interface TrialStore {
    *
    * @throws IllegalArgumentException if a resource has no id
    */
-  PutResult put(Collection<? extends Resource> resources);
+  default PutResult put(Collection<? extends Resource> resources) {
+    Map<String, Upsert> incoming = new LinkedHashMap<>();
+    for (Resource resource : resources) {
+      Upsert upsert = new Upsert(resource);
+      String id = upsert.id();
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("a " + upsert.type() + " without an id cannot be stored");
+      }
+      incoming.put(upsert.type() + "/" + id, upsert);
+    }
+    WriteResult result = apply(List.copyOf(incoming.values()));
+    return new PutResult((int) result.count(Action.CREATED), (int) result.count(Action.UPDATED),
+        (int) result.count(Action.UNCHANGED));
+  }
 
   /**
    * Applies every change or none (one transaction): a repeated type/id is an error, not "last wins" as in

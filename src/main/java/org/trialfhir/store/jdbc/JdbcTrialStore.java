@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,18 +82,6 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
    */
   public static JdbcTrialStore open(String url, String user, String password) {
     return new JdbcTrialStore(StoreDatabase.jdbc(url, user, password), FhirContext.forR4Cached(), Clock.systemUTC());
-  }
-
-  @Override
-  public PutResult put(Collection<? extends Resource> resources) {
-    Map<String, Upsert> incoming = new LinkedHashMap<>();
-    for (Resource resource : resources) {
-      Upsert upsert = new Upsert(resource);
-      incoming.put(upsert.type() + "/" + checkedId(upsert), upsert);
-    }
-    WriteResult result = apply(List.copyOf(incoming.values()));
-    return new PutResult((int) result.count(Action.CREATED), (int) result.count(Action.UPDATED),
-        (int) result.count(Action.UNCHANGED));
   }
 
   /** A change with its resource (for an upsert) already encoded, ready to be compared and written. */
