@@ -1,8 +1,6 @@
 package org.trialfhir.cli;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,10 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.trialfhir.store.BulkImporter;
 import org.trialfhir.store.BulkImporter.Outcome;
 import org.trialfhir.store.BulkImporter.Result;
+import org.trialfhir.store.RecordFiles;
 import org.trialfhir.store.jdbc.JdbcTrialStore;
 import org.trialfhir.store.jdbc.StoreException;
 import org.trialfhir.validation.ProfileValidator;
@@ -66,7 +64,7 @@ final class ImportCommand implements Callable<Integer> {
     List<Outcome> missing = new ArrayList<>();
     for (Path input : inputs) {
       if (Files.isDirectory(input)) {
-        files.addAll(recordFiles(input));
+        files.addAll(RecordFiles.under(input));
       } else if (Files.isRegularFile(input)) {
         files.add(input);
       } else {
@@ -92,28 +90,6 @@ final class ImportCommand implements Callable<Integer> {
       return 1;
     }
     return outcomes.stream().anyMatch(o -> o.result() == Result.FAILED) ? 1 : 0;
-  }
-
-  /** Every regular, non-hidden file under the directory, in name order. */
-  private static List<Path> recordFiles(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk
-          .filter(Files::isRegularFile)
-          .filter(f -> !hidden(dir.relativize(f)))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean hidden(Path relative) {
-    for (Path part : relative) {
-      if (part.toString().startsWith(".")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String line(Outcome outcome) {

@@ -23,10 +23,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code serve [--port 8080] [--data-dir DIR | --db JDBC_URL] [--data DIR] [--write-token TOKEN]}: serves the trials
  * of the store as FHIR R4 at {@code http://localhost:PORT/fhir}, printing that base URL on stdout once requests are
- * accepted (read-only unless a write token is given). A new store
- * gets the bundled sample trials; with {@code --data}, every trial record of DIR is converted, validated and stored
- * first (a bad file is named on stderr and skipped). Our conformance resources are stored at every start (unchanged
- * ones make no new version).
+ * accepted (read-only unless a write token is given). A new store gets the bundled sample trials; with {@code --data},
+ * every trial record under DIR (sub-folders included) is converted, validated and stored first (a bad file is named
+ * on stderr and skipped). Our conformance resources are stored at every start (unchanged ones make no new version).
  */
 @Command(
     name = "serve",
@@ -35,9 +34,9 @@ import picocli.CommandLine.Option;
           + " is given).",
       "The store is the embedded H2 database in --data-dir (default ./trialfhir-data, created on first start) or the"
           + " PostgreSQL database of --db; a new store gets the sample trials bundled in the jar.",
-      "With --data, every trial record file in DIR (CT.gov or MedPath page text, CT.gov API v2 JSON) is converted,"
-          + " validated and stored at start; a file that cannot be read or whose resources have validation errors is"
-          + " reported on stderr by name and skipped.",
+      "With --data, every trial record file under DIR, sub-folders included, hidden files aside (CT.gov or MedPath"
+          + " page text, CT.gov API v2 JSON), is converted, validated and stored at start; a file that cannot be read"
+          + " or whose resources have validation errors is reported on stderr by name and skipped.",
       "Prints the base URL on stdout when ready; runs until stopped."
     })
 final class ServeCommand implements Callable<Integer> {
@@ -45,7 +44,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "TCP port (0 picks a free one). Default: 8080.")
   int port;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Directory of trial record files to store and serve.")
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Directory of trial record files (sub-folders included) to store and serve.")
   Path data;
 
   @Mixin

@@ -6,12 +6,10 @@ import ca.uhn.fhir.parser.IParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
@@ -112,23 +110,15 @@ public final class TrialImporter {
   }
 
   /**
-   * Stores every trial record file directly in {@code dir} (hidden files aside), each trial's resources validated
-   * (as one collection Bundle) by {@code validator} in parallel (the serve command passes {@link
+   * Stores every trial record file under {@code dir} (sub-folders included, hidden files aside: {@link RecordFiles},
+   * as {@code import} reads it), each trial's resources validated (as one collection Bundle) by {@code validator} in
+   * parallel (the serve command passes {@link
    * ProfileValidator#validate(org.hl7.fhir.instance.model.api.IBaseResource)}); the failures name the file.
    *
    * @throws UncheckedIOException if the directory cannot be listed
    */
   public Report directory(Path dir, Function<Bundle, OperationOutcome> validator) {
-    List<Path> files;
-    try (Stream<Path> listing = Files.list(dir)) {
-      files = listing
-          .filter(Files::isRegularFile)
-          .filter(f -> !f.getFileName().toString().startsWith("."))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
+    List<Path> files = RecordFiles.under(dir);
     List<Loaded> mapped = files.stream().map(file -> load(file, readers::read)).toList();
     // Validation takes most of the time and the validator is thread-safe; reading and mapping stay sequential.
     return store(mapped.parallelStream().map(one -> validated(one, validator)).toList());

@@ -127,8 +127,10 @@ class ServeCommandIT {
 
   @Test
   void withDataSkipsWhatCannotBeReadAndNamesIt(@TempDir Path dir, @TempDir Path data) throws Exception {
+    // In a shard sub-folder, as generate writes a corpus: --data reads the folder as import does, recursively.
+    Files.createDirectories(dir.resolve("0000"));
     try (InputStream in = ServeCommandIT.class.getClassLoader().getResourceAsStream("samples/NCT07066982.txt")) {
-      Files.write(dir.resolve("NCT07066982.txt"), in.readAllBytes());
+      Files.write(dir.resolve("0000/NCT07066982.txt"), in.readAllBytes());
     }
     Files.writeString(dir.resolve("minutes.txt"), "Minutes of the steering committee.\n");
     Served served = serve("serve", "--port", "0", "--data", dir.toString(), "--data-dir", data.toString());
@@ -136,7 +138,8 @@ class ServeCommandIT {
       assertTrue(served.err().contains("minutes.txt: skipped: "), served.err());
       HttpResponse<String> metadata = get(served.base + "/metadata");
       assertEquals(200, metadata.statusCode());
-      // The sample is served when its resources validate; what the validator says is on stderr otherwise.
+      // The sample is served when its resources validate; what the validator says is on stderr otherwise. Either way
+      // it was read: a file left unread would give neither.
       int status = get(served.base + "/ResearchStudy/NCT07066982").statusCode();
       assertTrue(status == 200 || served.err().contains("NCT07066982.txt: skipped: "), served.err());
     } finally {

@@ -67,6 +67,28 @@ class TrialImporterTest {
     assertFailure(report, "empty.json", "empty");
   }
 
+  @Test
+  void aDirectoryIsReadWithItsSubFoldersAsImportReadsIt(@TempDir Path dir) throws IOException {
+    // generate writes a corpus as shard folders 0000/, 0001/, ...; serve --data must see the same files as import.
+    Files.createDirectories(dir.resolve("0000"));
+    Files.createDirectories(dir.resolve("0001/deeper"));
+    Files.createDirectories(dir.resolve(".snapshot"));
+    copySample("NCT07066982.txt", dir.resolve("0000/NCT07066982.txt"));
+    copySample("NCT06690827.txt", dir.resolve("0001/deeper/NCT06690827.txt"));
+    copySample("NCT06412458.txt", dir.resolve(".snapshot/NCT06412458.txt"));
+    copySample("NCT07052565.txt", dir.resolve("0000/.NCT07052565.txt"));
+
+    InMemoryTrialStore store = new InMemoryTrialStore();
+    TrialImporter.Report report = new TrialImporter(CTX, store).directory(dir, bundle -> new OperationOutcome());
+
+    assertEquals(List.of(), report.failures());
+    assertEquals(List.of("NCT07066982", "NCT06690827"), report.trials());
+    assertTrue(store.read("ResearchStudy", "NCT06412458").isEmpty(), "a file in a hidden folder is not read");
+    assertTrue(store.read("ResearchStudy", "NCT07052565").isEmpty(), "a hidden file is not read");
+    assertEquals(RecordFiles.under(dir), List.of(dir.resolve("0000/NCT07066982.txt"),
+        dir.resolve("0001/deeper/NCT06690827.txt")));
+  }
+
   private static OperationOutcome rejectCarNk(Bundle bundle) {
     OperationOutcome outcome = new OperationOutcome();
     boolean carNk = bundle.getEntry().stream()
