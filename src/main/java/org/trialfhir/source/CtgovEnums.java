@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The CT.gov API v2 enum spellings that the page renderings show in other cases ("Recruiting", "Phase 1",
@@ -18,8 +17,6 @@ public final class CtgovEnums {
           "RECRUITING", "SUSPENDED", "TERMINATED", "WITHDRAWN", "AVAILABLE", "NO_LONGER_AVAILABLE",
           "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD", "UNKNOWN");
   public static final Set<String> PHASES = Set.of("NA", "EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4");
-
-  private static final Pattern PHASE_NUMBER = Pattern.compile("PHASE_(\\d)");
 
   private CtgovEnums() {}
 
@@ -54,26 +51,65 @@ public final class CtgovEnums {
   }
 
   /**
-   * The phases a text names, in API spelling: "PHASE1/PHASE2" and "Phase 1/Phase 2" give [PHASE1, PHASE2],
-   * "Not Applicable" and "N/A" give [NA]; an empty list when the text names none.
+   * The phases a text names, in API spelling, in the order written: "PHASE1/PHASE2", "Phase 1/Phase 2", "Phase 1/2",
+   * "Phase 1-2" and "Phase I/II" give [PHASE1, PHASE2]; "Early Phase 1" gives [EARLY_PHASE1]; "Not Applicable" and
+   * "N/A" give [NA]. An empty list when the text is not wholly a phase (a sub-phase such as "Phase 1b" included: the
+   * API has no word for it, and the reader then reports the text).
    */
   public static List<String> phases(String text) {
     String word = word(text);
-    if (word == null) {
+    if (word == null || word.isEmpty()) {
       return List.of();
     }
     if (word.equals("NOT_APPLICABLE") || word.equals("N_A") || word.equals("NA")) {
       return List.of("NA");
     }
-    word = PHASE_NUMBER.matcher(word).replaceAll("PHASE$1");
     List<String> phases = new ArrayList<>();
-    for (String part : word.split("(?<!EARLY)_(?=PHASE|EARLY)")) {
-      String phase = part.replace("EARLY_PHASE_", "EARLY_PHASE");
-      if (!PHASES.contains(phase)) {
+    boolean early = false;
+    // A number counts only after the word "Phase" ("Phase 1/2": the 2 is a phase too); "Phase" needs a number.
+    boolean phaseSeen = false;
+    boolean numberOwed = false;
+    for (String token : word.split("_")) {
+      String number = token;
+      if (token.equals("EARLY")) {
+        if (early) {
+          return List.of();
+        }
+        early = true;
+        continue;
+      }
+      if (token.startsWith("PHASE")) {
+        phaseSeen = true;
+        number = token.substring("PHASE".length());
+        if (number.isEmpty()) {
+          numberOwed = true;
+          continue;
+        }
+      } else if (!phaseSeen || early && !numberOwed) {
         return List.of();
       }
-      phases.add(phase);
+      int phase = phaseNumber(number);
+      if (phase == 0 || early && phase != 1) {
+        return List.of();
+      }
+      String spelled = early ? "EARLY_PHASE1" : "PHASE" + phase;
+      if (!phases.contains(spelled)) {
+        phases.add(spelled);
+      }
+      early = false;
+      numberOwed = false;
     }
-    return phases;
+    return early || numberOwed ? List.of() : phases;
+  }
+
+  /** 1 to 4 from an Arabic or Roman numeral, 0 for anything else. */
+  private static int phaseNumber(String number) {
+    return switch (number) {
+      case "1", "I" -> 1;
+      case "2", "II" -> 2;
+      case "3", "III" -> 3;
+      case "4", "IV" -> 4;
+      default -> 0;
+    };
   }
 }

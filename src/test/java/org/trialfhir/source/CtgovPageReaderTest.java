@@ -43,6 +43,17 @@ class CtgovPageReaderTest {
   }
 
   @Test
+  void readsAClinicalPhaseWrittenAsOnThePublicSite() {
+    // phases: "Phase 1/2" is the rendering of PHASE1/PHASE2, with no diagnostic; a sub-phase is reported, not kept.
+    ParseResult written = reader.read(page("Clinical Phase\n\nPhase 1/2"));
+    ParseResult subPhase = reader.read(page("Clinical Phase\n\nPhase 1b"));
+    assertEquals(List.of("PHASE1", "PHASE2"), written.record().phases());
+    assertTrue(written.diagnostics().isEmpty(), written.diagnostics().toString());
+    assertTrue(subPhase.record().phases().isEmpty());
+    assertTrue(anyDiagnostic(subPhase, "not a ClinicalTrials.gov phase"));
+  }
+
+  @Test
   void leavesMissingSectionsAbsent() {
     TrialRecord r = reader.read(page("Recruitment Status\n\nRECRUITING")).record();
     assertTrue(r.phases().isEmpty());

@@ -312,11 +312,22 @@ class MedPathPageReaderTest {
 
   @Test
   void readsEarlyPhase1Badge() {
-    // phases: "Early Phase 1" is EARLY_PHASE1. Fails while CtgovEnums.phases("Early Phase 1") returns [] (it
-    // splits "EARLY_PHASE1" at "_PHASE"); the assertion states the correct behaviour.
+    // phases: "Early Phase 1" is EARLY_PHASE1, not PHASE1 with a stray word.
     ParseResult result = reader.read("MedPath\n\nT\n\nEarly Phase 1\nRegistration Number\nNCT01234567\n");
     assertEquals(List.of("EARLY_PHASE1"), result.record().phases());
     assertTrue(result.diagnostics().isEmpty());
+  }
+
+  @Test
+  void readsAPhaseBadgeWrittenWithNumbersOnly() {
+    // phases: "Phase 1/2" and "Phase I/II" are PHASE1 and PHASE2; the badge is not taken for a stray line.
+    ParseResult arabic = reader.read("MedPath\n\nT\n\nPhase 1/2\nRecruiting\nRegistration Number\nNCT01234567\n");
+    ParseResult roman = reader.read("MedPath\n\nT\n\nPhase I/II\nRecruiting\nRegistration Number\nNCT01234567\n");
+    assertEquals(List.of("PHASE1", "PHASE2"), arabic.record().phases());
+    assertEquals(List.of("PHASE1", "PHASE2"), roman.record().phases());
+    assertEquals("RECRUITING", arabic.record().overallStatus());
+    assertTrue(arabic.diagnostics().isEmpty(), arabic.diagnostics().toString());
+    assertTrue(roman.diagnostics().isEmpty(), roman.diagnostics().toString());
   }
 
   @Test
