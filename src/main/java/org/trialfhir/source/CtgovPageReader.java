@@ -115,7 +115,9 @@ public final class CtgovPageReader implements TrialRecordReader {
     List<Intervention> interventions = interventions(page, diagnostics);
     List<Arm> arms = arms(page, interventions, diagnostics);
     interventions = withArmLabels(interventions, arms);
-    List<Site> sites = sites(page, diagnostics);
+    List<String> countries =
+        bodyNonBlank(page, "Countries").stream().map(line -> RegistryText.unescape(line.text())).toList();
+    List<Site> sites = sites(page, countries, diagnostics);
     List<Contact> facilityContacts = contacts(page.nonBlank("Facility Contacts"), diagnostics);
     List<Contact> unplaced = List.of();
     if (!facilityContacts.isEmpty()) {
@@ -158,7 +160,7 @@ public final class CtgovPageReader implements TrialRecordReader {
             responsibleParty(page, diagnostics),
             investigators(page),
             sites,
-            bodyNonBlank(page, "Countries").stream().map(line -> RegistryText.unescape(line.text())).toList(),
+            countries,
             contacts(page.nonBlank("Central Contacts"), diagnostics),
             unplaced);
     return new ParseResult(format(), record, diagnostics);
@@ -465,8 +467,8 @@ public final class CtgovPageReader implements TrialRecordReader {
     return contacts;
   }
 
-  /** Location blocks: facility, "City, State, Country", "Site Status X". */
-  private static List<Site> sites(PageSections page, List<Diagnostic> diagnostics) {
+  /** Location blocks: facility, "City, State, Country", "Site Status X"; the countries are the page's list. */
+  private static List<Site> sites(PageSections page, List<String> countries, List<Diagnostic> diagnostics) {
     List<Site> sites = new ArrayList<>();
     List<SourceLine> block = new ArrayList<>();
     for (SourceLine line : bodyNonBlank(page, "Locations")) {
@@ -480,23 +482,13 @@ public final class CtgovPageReader implements TrialRecordReader {
         continue;
       }
       String facility = RegistryText.unescape(block.get(0).text());
-      List<String> place = block.size() > 1
-          ? List.of(RegistryText.unescape(block.get(1).text()).split("\\s*,\\s*")) : List.of();
+      String place = block.size() > 1 ? RegistryText.unescape(block.get(1).text()) : null;
       block.subList(Math.min(2, block.size()), block.size()).forEach(l -> unexpected("Locations", l, diagnostics));
-      sites.add(site(facility, place, CtgovEnums.status(kv.group(2))));
+      sites.add(SitePlaces.site(facility, place, countries, CtgovEnums.status(kv.group(2))));
       block.clear();
     }
     block.forEach(line -> unexpected("Locations", line, diagnostics));
     return sites;
-  }
-
-  /** "City, Country", "City, State, Country" or "City, State, Zip, Country". */
-  static Site site(String facility, List<String> place, String status) {
-    String city = place.size() > 1 ? place.get(0) : null;
-    String country = place.isEmpty() ? null : place.get(place.size() - 1);
-    String state = place.size() > 2 ? place.get(1) : null;
-    String zip = place.size() > 3 ? place.get(2) : null;
-    return new Site(facility, city, state, zip, country, status, List.of());
   }
 
   private static List<OtherId> otherIds(PageSections page, List<Diagnostic> diagnostics) {

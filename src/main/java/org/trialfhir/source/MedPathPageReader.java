@@ -596,8 +596,8 @@ public final class MedPathPageReader implements TrialRecordReader {
           diagnostics.add(new Diagnostic(Severity.WARNING, LOCATIONS, line.number(), text,
               "site without a \"City, Country\" line"));
         }
-        sites.add(CtgovPageReader.site(text,
-            placeText == null ? List.of() : List.of(placeText.split("\\s*,\\s*")), null));
+        // MedPath lists no countries apart from the sites' own, so the place line alone decides.
+        sites.add(SitePlaces.site(text, placeText, List.of(), null));
         places.add(placeText);
         i += place == null ? 2 : 3;
       } else if (next != null && flagged(next.text().strip()) != null) {

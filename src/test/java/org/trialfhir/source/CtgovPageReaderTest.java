@@ -105,6 +105,24 @@ class CtgovPageReaderTest {
   }
 
   @Test
+  void readsASiteCountryThatHoldsAComma() {
+    TrialRecord r = reader.read(page(
+        "Locations\n\nSeoul National University Hospital\n\nSeoul, Korea, Republic of\n\nSite Status RECRUITING"
+            + "\n\nNational Taiwan University Hospital\n\nTaipei, Taiwan, Province of China\n\nSite Status"
+            + "\n\nTongji Hospital\n\nWuhan, Hubei, China\n\nSite Status RECRUITING",
+        "Countries\n\nKorea, Republic of\n\nTaiwan, Province of China\n\nChina")).record();
+    // locations[].city / state / country: the country is the page's, never "Republic of" with Korea as the state
+    assertEquals(List.of("Seoul", "Korea, Republic of"), List.of(r.sites().get(0).city(), r.sites().get(0).country()));
+    assertNull(r.sites().get(0).state());
+    assertEquals(List.of("Taipei", "Taiwan, Province of China"),
+        List.of(r.sites().get(1).city(), r.sites().get(1).country()));
+    assertNull(r.sites().get(1).state());
+    assertEquals(List.of("Wuhan", "Hubei", "China"),
+        List.of(r.sites().get(2).city(), r.sites().get(2).state(), r.sites().get(2).country()));
+    assertEquals(List.of("Korea, Republic of", "Taiwan, Province of China", "China"), r.countries());
+  }
+
+  @Test
   void keepsTheStructuredAgeAndReportsTheConflictingCriteriaText() {
     // NCT07066982: "Minimum Eligible Age 21 Years" against "Participants age 12 years and older" in criteria.
     ParseResult result = seed("NCT07066982");

@@ -436,6 +436,21 @@ class MedPathPageReaderTest {
   }
 
   @Test
+  void readsASiteCountryThatHoldsAComma() {
+    ParseResult result = reader.read(page(
+        "Trial Locations",
+        "Locations (1)",
+        "Samsung Medical Center",
+        "🇰🇷",
+        "Seoul, Korea, Republic of"));
+    // locations: city Seoul, country "Korea, Republic of" (not state Korea, country "Republic of"); countries
+    Site site = result.record().sites().get(0);
+    assertEquals(List.of("Seoul", "Korea, Republic of"), List.of(site.city(), site.country()));
+    assertNull(site.state());
+    assertEquals(List.of("Korea, Republic of"), result.record().countries());
+  }
+
+  @Test
   void keepsAContactForAnUnlistedFacilityUnplaced() {
     ParseResult result = reader.read(page(
         "Trial Locations",
