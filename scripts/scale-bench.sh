@@ -28,6 +28,7 @@
 # Needs java, jcmd, curl, jq and wrk (apt-get install -y wrk; CI does not run this). Build first:
 # mvn -q -DskipTests package.
 set -euo pipefail -f  # no globbing: URLs with '?' pass through unquoted expansions
+{  # read whole before it runs, so editing this file during a run does not change the run
 
 SIZE=${1:?usage: scripts/scale-bench.sh SIZE   (see the comments at the top for the environment variables)}
 [[ $SIZE =~ ^[1-9][0-9]*$ ]] || { echo "scale-bench: SIZE must be a positive number, not '$SIZE'" >&2; exit 2; }
@@ -121,12 +122,13 @@ import_into() {
   # shellcheck disable=SC2086 # IMPORT_JAVA_OPTS is a list of options
   if ! /usr/bin/time -f '%e %U %S %M' -o "$log.time" java $IMPORT_JAVA_OPTS $profile -jar "$JAR" import --no-validate \
       --threads "$IMPORT_THREADS" "$@" "$CORPUS" > "$log.out" 2> "$log.err"; then
-    say "| $label | import failed: $(tail -3 "$log.err" | tr '\n' ' ') | | | | |"
+    say "| $label | import failed: $(tail -3 "$log.err" | tr '\n' ' ') | | | | | |"
     return 1
   fi
   local wall user sys rss
   read -r wall user sys rss < "$log.time"
   say "| $label | $wall s | $(thousands "$(awk -v n="$SIZE" -v t="$wall" 'BEGIN { print n / t }')") | $(add "$user" "$sys") s \
+| $(awk -v n="$SIZE" -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f ms", (u + s) * 1000 / n }') \
 | $((rss / 1024)) MB | $before → $(load_average) |"
   grep -q ', 0 failed' "$log.out" || say "  (failures: $(grep -o '[0-9]* failed' "$log.out"); see $log.err)"
   [[ -z $profile ]] || jfr_summary "$log.jfr" "$RUN/profiles.md"
@@ -136,8 +138,8 @@ STORE_DIR=${STORE:-$WORK/h2-$SIZE}
 if [[ -z ${STORE:-} && ${IMPORT:-1} != 0 ]]; then
   say "## Bulk import (\`import --no-validate --threads $IMPORT_THREADS\`, whole command, JVM start included)"
   say ""
-  say "| store | wall | records/s | CPU (user + sys) | peak RSS | load average |"
-  say "| --- | --- | --- | --- | --- | --- |"
+  say "| store | wall | records/s | CPU (user + sys) | CPU per record | peak RSS | load average |"
+  say "| --- | --- | --- | --- | --- | --- | --- |"
   rm -rf "$STORE_DIR"
   import_into "H2 (\`--data-dir\`)" "$RUN/import-h2" --data-dir "$STORE_DIR"
   say "  H2 files after the import: $(du -sh "$STORE_DIR" | cut -f1)."
@@ -154,7 +156,7 @@ if [[ -z ${STORE:-} && ${IMPORT:-1} != 0 ]]; then
     pg_password=${TRIALFHIR_DB_PASSWORD:-$(sed -n 's/.*\(^\|&\)password=\([^&]*\).*/\2/p' <<< "$query")}
     schema="bench_${SIZE}_$(date +%s)"
     psql_run() {
-      PGPASSWORD=$pg_password psql -q -v ON_ERROR_STOP=1 -h "${hostport%%:*}" -p "${hostport#*:}" -U "$pg_user" \
+      PGPASSWORD=$pg_password PGOPTIONS='-c client_min_messages=warning' psql -q -v ON_ERROR_STOP=1 -h "${hostport%%:*}" -p "${hostport#*:}" -U "$pg_user" \
         -d "$dbname" -c "$1"
     }
     psql_run "CREATE SCHEMA $schema"
@@ -174,6 +176,9 @@ fi
 [[ -d $STORE_DIR ]] || { echo "scale-bench: no store in $STORE_DIR" >&2; exit 1; }
 
 # --- 3. serve: start-up and memory ----------------------------------------------------------------------------------
+# CPU time the server has used so far (user + system), in clock ticks: divided by the requests of a run, a cost per
+# request that the other processes of a shared machine disturb far less than the wall clock.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 memory() {
   local rss hwm heap
   rss=$(awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$server_pid/status")
@@ -331,13 +336,16 @@ PAGE10_URL=
 say ""
 say "## Load (wrk -t$THREADS -d$DURATION --latency --timeout $TIMEOUT, after a $WARMUP warm-up of each scenario)"
 say ""
-say "| scenario | answer | conn. | requests/s (requests) | p50 | p99 | non-2xx / socket errors | load average |"
-say "| --- | --- | --- | --- | --- | --- | --- | --- |"
+say "Server CPU per request: the server process's CPU time (user + system) during the run over the requests answered."
+say ""
+say "| scenario | answer | conn. | requests/s (requests) | p50 | p99 | server CPU per request | non-2xx / socket errors \
+| load average |"
+say "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 last_connections=${CONNECTIONS##* }
 for key in $SCENARIOS; do
   [[ -n ${TITLE[$key]:-} ]] || { echo "scale-bench: unknown scenario $key" >&2; exit 2; }
   if [[ $key == page10 ]]; then
-    PAGE10_URL=$(page10) || { say "| ${TITLE[$key]} | no page 10 (fewer than 500 studies?) | | | | | | |"; continue; }
+    PAGE10_URL=$(page10) || { say "| ${TITLE[$key]} | no page 10 (fewer than 500 studies?) | | | | | | | |"; continue; }
   fi
   read -r status bytes total entries <<< "$(probe "$key")"
   answer="$status, $(thousands "$bytes") B"
@@ -353,25 +361,30 @@ for key in $SCENARIOS; do
       jcmd "$server_pid" JFR.start name=bench settings=profile filename="$profiling" > /dev/null
     fi
     before=$(load_average)
+    ticks=$(server_ticks)
     # shellcheck disable=SC2046
     wrk -t"$THREADS" -c"$connections" -d"$DURATION" --timeout "$TIMEOUT" --latency $(wrk_target "$key") \
       > "$RUN/wrk-$key-c$connections" 2>&1
     after=$(load_average)
+    ticks=$(( $(server_ticks) - ticks ))
     if [[ -n $profiling ]]; then
       jcmd "$server_pid" JFR.stop name=bench > /dev/null
       jfr_summary "$profiling" "$RUN/profiles.md"
     fi
     w=$RUN/wrk-$key-c$connections
-    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$w")
     requests=$(awk '/ requests in / { print $1 }' "$w")
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$w")
+    cpu=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="${requests:-0}" \
+      'BEGIN { if (n == 0) print "-"; else { ms = t * 1000 / hz / n; printf (ms < 10 ? "%.2f ms" : "%.0f ms"), ms } }')
     p50=$(awk '$1 == "50%" { print $2 }' "$w")
     p99=$(awk '$1 == "99%" { print $2 }' "$w")
+    [[ ${requests:-0} == 0 ]] && p50=- p99=-  # wrk prints 0.00us when nothing was answered
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$w")
     sockets=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); print }' "$w")
     errors="${non2xx:-0} non-2xx"
     [[ -n $sockets ]] && errors="$errors; socket $sockets"
     say "| ${TITLE[$key]} | $answer | $connections | $(thousands "${rps:-0}") ($(thousands "${requests:-0}")) \
-| ${p50:-?} | ${p99:-?} | $errors \
+| ${p50:-?} | ${p99:-?} | $cpu | $errors \
 | $before → $after |"
   done
 done
@@ -386,3 +399,5 @@ if [[ -f $RUN/profiles.md ]]; then
 fi
 echo
 echo "results: $RESULTS"
+exit
+}
