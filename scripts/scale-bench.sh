@@ -83,6 +83,7 @@ thousands() {
     while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
     print n s }'
 }
+duration() { awk -v t="$1" 'BEGIN { if (t < 1) printf "%.0f ms", t * 1000; else printf "%.1f s", t }'; }
 add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a + b }'; }
 
 say "# trialfhir at $(thousands "$SIZE") records — $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -179,6 +180,20 @@ fi
 # CPU time the server has used so far (user + system), in clock ticks: divided by the requests of a run, a cost per
 # request that the other processes of a shared machine disturb far less than the wall clock.
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+# Waits (up to IDLE_WAIT seconds, default 900) until the server uses less than a tenth of a core: wrk stops sending
+# when its time is up, but requests already sent are still being answered (slow $match ones for minutes). Prints
+# how long that took.
+wait_idle() {
+  local hz waited=0 t0
+  hz=$(getconf CLK_TCK)
+  while (( waited < ${IDLE_WAIT:-900} )); do
+    t0=$(server_ticks)
+    sleep 2
+    waited=$((waited + 2))
+    (( $(server_ticks) - t0 < hz / 5 )) && break
+  done
+  echo "$waited"
+}
 memory() {
   local rss hwm heap
   rss=$(awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$server_pid/status")
@@ -318,18 +333,18 @@ wrk_target() {
 
 # What one request of the scenario answers: status, bytes, and for a search its total (matches).
 probe() {
-  local body=$RUN/probe.body status
+  local body=$RUN/probe.body status written='%{http_code} %{time_total}'
   case $1 in
-    read) status=$(curl -s -o "$body" -w '%{http_code}' "$base/ResearchStudy/$(head -1 "$RUN/ids")") ;;
-    page10) status=$(curl -s -o "$body" -w '%{http_code}' "$PAGE10_URL") ;;
-    match) status=$(curl -s -o "$body" -w '%{http_code}' -X POST -H 'Content-Type: application/fhir+json' \
+    read) status=$(curl -s -o "$body" -w "$written" "$base/ResearchStudy/$(head -1 "$RUN/ids")") ;;
+    page10) status=$(curl -s -o "$body" -w "$written" "$PAGE10_URL") ;;
+    match) status=$(curl -s -o "$body" -w "$written" -X POST -H 'Content-Type: application/fhir+json' \
       --data-binary @"$RUN/match.json" "$base${PATHQ[match]}") ;;
-    *) status=$(curl -s -o "$body" -w '%{http_code}' "$base${PATHQ[$1]}") ;;
+    *) status=$(curl -s -o "$body" -w "$written" "$base${PATHQ[$1]}") ;;
   esac
   local total entries
   total=$(jq -r 'if .resourceType == "Bundle" then (.total // "-") else "-" end' "$body" 2> /dev/null || echo -)
   entries=$(jq -r 'if .resourceType == "Bundle" then (.entry // [] | length) else "-" end' "$body" 2> /dev/null || echo -)
-  echo "$status $(wc -c < "$body") $total $entries"
+  echo "$status $(wc -c < "$body") $total $entries"  # status is "code seconds"
 }
 
 PAGE10_URL=
@@ -347,12 +362,16 @@ for key in $SCENARIOS; do
   if [[ $key == page10 ]]; then
     PAGE10_URL=$(page10) || { say "| ${TITLE[$key]} | no page 10 (fewer than 500 studies?) | | | | | | | |"; continue; }
   fi
-  read -r status bytes total entries <<< "$(probe "$key")"
+  # Twice: the first answer after start may build what later ones reuse (the matcher reads every study's criteria).
+  read -r _ first _ <<< "$(probe "$key")"
+  read -r status seconds bytes total entries <<< "$(probe "$key")"
   answer="$status, $(thousands "$bytes") B"
   [[ $total != - ]] && answer="$answer, total $(thousands "$total")"
   [[ $entries != - ]] && answer="$answer, $entries entries"
+  answer="$answer; alone: first $(duration "$first"), then $(duration "$seconds")"
   # shellcheck disable=SC2046 # wrk_target is a list of arguments
   wrk -t"$THREADS" -c"${CONNECTIONS%% *}" -d"$WARMUP" --timeout "$TIMEOUT" $(wrk_target "$key") > /dev/null
+  wait_idle > /dev/null
   for connections in $CONNECTIONS; do
     [[ $key == page10 ]] && PAGE10_URL=$(page10)  # a fresh search: stored searches are kept for a while only
     profiling=
@@ -367,6 +386,7 @@ for key in $SCENARIOS; do
       > "$RUN/wrk-$key-c$connections" 2>&1
     after=$(load_average)
     ticks=$(( $(server_ticks) - ticks ))
+    drained=$(wait_idle)
     if [[ -n $profiling ]]; then
       jcmd "$server_pid" JFR.stop name=bench > /dev/null
       jfr_summary "$profiling" "$RUN/profiles.md"
@@ -383,13 +403,14 @@ for key in $SCENARIOS; do
     sockets=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); print }' "$w")
     errors="${non2xx:-0} non-2xx"
     [[ -n $sockets ]] && errors="$errors; socket $sockets"
+    (( drained > 4 )) && errors="$errors; busy ${drained} s after wrk stopped"
     say "| ${TITLE[$key]} | $answer | $connections | $(thousands "${rps:-0}") ($(thousands "${requests:-0}")) \
 | ${p50:-?} | ${p99:-?} | $cpu | $errors \
 | $before → $after |"
   done
 done
 say ""
-say "- after the load: $(memory)."
+say "- after the load (and the answers still due): $(memory)."
 jcmd "$server_pid" GC.class_histogram | head -25 > "$RUN/histogram.txt"
 say ""
 say "Raw wrk output, the server's stderr and the heap histogram after the load: $RUN"
