@@ -404,7 +404,8 @@ for key in $SCENARIOS; do
     errors="${non2xx:-0} non-2xx"
     [[ -n $sockets ]] && errors="$errors; socket $sockets"
     (( drained > 4 )) && errors="$errors; busy ${drained} s after wrk stopped"
-    say "| ${TITLE[$key]} | $answer | $connections | $(thousands "${rps:-0}") ($(thousands "${requests:-0}")) \
+    [[ $(awk -v r="${rps:-0}" 'BEGIN { print (r < 10) }') == 1 ]] && rps=$(printf '%.2f' "${rps:-0}") || rps=$(thousands "$rps")
+    say "| ${TITLE[$key]} | $answer | $connections | $rps ($(thousands "${requests:-0}")) \
 | ${p50:-?} | ${p99:-?} | $cpu | $errors \
 | $before → $after |"
   done
