@@ -11,6 +11,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -22,13 +23,15 @@ import org.trialfhir.source.TrialReaders;
 /**
  * Imports many trial record files into a {@link TrialStore}: each file is read, converted, validated (all, a sample,
  * or none) and its write prepared on a pool of threads, while the calling thread commits the ready trials in groups,
- * several per transaction ({@link TrialStore#applyAll}). A trial is stored whole or not at all: when a group's
+ * several per transaction ({@link TrialStore#applyAll}), so the cost of a commit is shared. A trial is stored whole or not at all: when a group's
  * transaction fails, its trials are written again one by one, so only the trial at fault fails, named with its file.
  * Each file's outcome is reported as soon as its trial is committed.
  */
 public final class BulkImporter {
-  /** Trials committed in one transaction at most; fewer when fewer are ready (the writer never waits to fill one). */
+  /** Trials committed in one transaction at most. */
   static final int MAX_GROUP = 64;
+  /** How long the writer waits for more trials to join a group once it has one. */
+  static final long GATHER_MILLIS = 50;
 
   /** What happened to one file: its trial was new, changed, the same as stored, or not stored. */
   public enum Result { IMPORTED, UPDATED, UNCHANGED, FAILED }
@@ -100,9 +103,7 @@ public final class BulkImporter {
         pool.execute(() -> offer(ready, convert(index, files.get(index))));
       }
       for (int done = 0; done < files.size(); ) {
-        List<Ready> group = new ArrayList<>(MAX_GROUP);
-        group.add(ready.take());
-        ready.drainTo(group, MAX_GROUP - 1);
+        List<Ready> group = gather(ready, files.size() - done);
         List<Outcome> committed = commit(group);
         for (int i = 0; i < group.size(); i++) {
           outcomes[group.get(i).index()] = committed.get(i);
@@ -117,6 +118,31 @@ public final class BulkImporter {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * The next group: what is ready, and what becomes ready within {@link #GATHER_MILLIS} of the first, up to {@link
+   * #MAX_GROUP} trials or the {@code left} still to come. A commit costs about as much as writing a few trials, so a
+   * writer that keeps up with the workers would otherwise commit one trial at a time.
+   */
+  private static List<Ready> gather(BlockingQueue<Ready> ready, int left) throws InterruptedException {
+    int size = Math.min(MAX_GROUP, left);
+    List<Ready> group = new ArrayList<>(size);
+    group.add(ready.take());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS);
+    while (group.size() < size) {
+      ready.drainTo(group, size - group.size());
+      long wait = deadline - System.nanoTime();
+      if (group.size() >= size || wait <= 0) {
+        break;
+      }
+      Ready next = ready.poll(wait, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        break;
+      }
+      group.add(next);
+    }
+    return group;
   }
 
   private static void offer(BlockingQueue<Ready> ready, Ready one) {
