@@ -12,30 +12,38 @@ import java.util.concurrent.Callable;
 import org.trialfhir.store.BulkImporter;
 import org.trialfhir.store.BulkImporter.Outcome;
 import org.trialfhir.store.BulkImporter.Result;
+import org.trialfhir.store.BulkImporter.Validation;
 import org.trialfhir.store.RecordFiles;
 import org.trialfhir.store.jdbc.JdbcTrialStore;
 import org.trialfhir.store.jdbc.StoreException;
 import org.trialfhir.validation.ProfileValidator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code import [--data-dir DIR | --db JDBC_URL] FILE_OR_DIR...}: converts, validates and stores trial record
- * files in parallel, each trial in one transaction; prints a progress bar on a terminal, a summary on stdout and
- * each failed file with its reason on stderr. Exit status 1 if any file failed.
+ * files in parallel, each trial whole or not at all (several trials per transaction); prints a progress bar on a
+ * terminal, a summary on stdout and each failed file with its reason on stderr. Exit status 1 if any file failed.
  */
 @Command(
     name = "import",
     description = {
       "Import trial record files (CT.gov or MedPath page text, CT.gov API v2 JSON) into the store: each is converted,"
-          + " validated against base R4 and our profiles, and stored with all its resources in one transaction."
+          + " validated against base R4 and our profiles, and stored with all its resources or none (several trials"
+          + " share a transaction; if it fails, they are stored one by one)."
           + " Directories are read recursively (hidden files aside).",
       "Prints a progress bar on stderr when it is a terminal (or with --progress), then a summary on stdout: trials"
           + " imported (new), updated, unchanged, and failed files, each failure on stderr with its reason."
     })
 final class ImportCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   StoreOptions storeOptions;
@@ -47,6 +55,11 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--no-validate",
       description = "Store without validating (for records whose conversion is known to validate, e.g. a re-import).")
   boolean noValidate;
+
+  @Option(names = "--validate-sample", paramLabel = "N",
+      description = "Validate only every Nth file (the 1st, the N+1st, ...), and every file after a sampled one fails"
+          + " validation; the others are stored unvalidated. For bulk loads where validating every trial is too slow.")
+  Integer validateSample;
 
   @Option(names = "--progress", description = "Show the progress bar even when stderr is not a terminal.")
   boolean progress;
@@ -60,6 +73,11 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long start = System.nanoTime();
+    if (noValidate && validateSample != null) {
+      throw new ParameterException(spec.commandLine(), "--no-validate and --validate-sample ask for different things");
+    } else if (validateSample != null && validateSample < 1) {
+      throw new ParameterException(spec.commandLine(), "--validate-sample takes a number of files from 1 up");
+    }
     List<Path> files = new ArrayList<>();
     List<Outcome> missing = new ArrayList<>();
     for (Path input : inputs) {
@@ -68,14 +86,14 @@ final class ImportCommand implements Callable<Integer> {
       } else if (Files.isRegularFile(input)) {
         files.add(input);
       } else {
-        missing.add(new Outcome(input.toString(), null, Result.FAILED, "no such file or directory"));
+        missing.add(new Outcome(input.toString(), null, Result.FAILED, "no such file or directory", false));
       }
     }
     List<Outcome> outcomes = new ArrayList<>(missing);
     try (JdbcTrialStore store = storeOptions.open()) {
       ProgressBar bar = new ProgressBar(System.err, files.size(), progress || ProgressBar.stderrIsTerminal());
-      BulkImporter importer = new BulkImporter(FhirContext.forR4Cached(), store,
-          noValidate ? null : ProfileValidator.shared()::validate);
+      BulkImporter importer = new BulkImporter(FhirContext.forR4Cached(), store, noValidate ? Validation.none()
+          : new Validation(ProfileValidator.shared()::validate, validateSample == null ? 1 : validateSample));
       outcomes.addAll(importer.run(files, threads, outcome -> {
         bar.step(outcome.result() == Result.FAILED);
         if (verbose) {
@@ -111,9 +129,10 @@ final class ImportCommand implements Callable<Integer> {
       }
     }
     double seconds = nanos / 1e9;
+    long validated = outcomes.stream().filter(Outcome::validated).count();
     System.out.printf("%d files in %.1f s (%.1f files/s) into the %s: %d imported, %d updated, %d unchanged,"
-            + " %d failed%n",
+            + " %d failed; %d validated%n",
         outcomes.size(), seconds, outcomes.size() / Math.max(seconds, 1e-3), store, counts.get(Result.IMPORTED),
-        counts.get(Result.UPDATED), counts.get(Result.UNCHANGED), counts.get(Result.FAILED));
+        counts.get(Result.UPDATED), counts.get(Result.UNCHANGED), counts.get(Result.FAILED), validated);
   }
 }

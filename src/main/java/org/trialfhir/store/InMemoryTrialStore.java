@@ -19,8 +19,9 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * The embedded {@link TrialStore}: every version of every resource in memory, nothing to set up.
  *
- * <p>Copy-on-write: a put builds a new immutable snapshot under a lock and publishes it with one volatile write,
- * so reads never wait and always see whole puts. Puts are rare (start-up, re-imports) and reads are the hot path.
+ * <p>Copy-on-write: a put (or several, by {@link #applyAll}) builds a new immutable snapshot under a lock and
+ * publishes it with one volatile write, so reads never wait and always see whole puts. Puts are rare (start-up,
+ * re-imports) and reads are the hot path.
  */
 public final class InMemoryTrialStore implements TrialStore {
 
@@ -52,55 +53,39 @@ public final class InMemoryTrialStore implements TrialStore {
     this.clock = clock;
   }
 
+  /** A write checked by {@link #prepare}; the in-memory store has nothing to do ahead of the lock. */
+  private record Prepared(List<Change> changes) implements PreparedWrite {}
+
   @Override
-  public WriteResult apply(List<? extends Change> changes) {
+  public PreparedWrite prepare(List<? extends Change> changes) {
     Set<String> seen = new HashSet<>();
     for (Change change : changes) {
       if (!seen.add(change.type() + "/" + checkedId(change))) {
         throw new IllegalArgumentException(change.type() + "/" + change.id() + " is changed twice in one write");
       }
     }
+    return new Prepared(List.copyOf(changes));
+  }
+
+  @Override
+  public List<WriteResult> applyAll(List<? extends PreparedWrite> writes) {
+    List<List<Change>> checked = new ArrayList<>(writes.size());
+    for (PreparedWrite write : writes) {
+      checked.add(write instanceof Prepared ? write.changes() : prepare(write.changes()).changes());
+    }
     synchronized (writeLock) {
       Snapshot before = snapshot;
-      for (Change change : changes) {
-        History history = before.histories().getOrDefault(change.type(), Map.of()).get(change.id());
-        int current = history == null || history.last().deleted() ? 0 : history.last().versionId();
-        if (change.expectedVersion() != null && change.expectedVersion() != current) {
-          throw new VersionConflictException(change, current);
-        }
-      }
+      // The histories the writes change, copied per type on first change; published once, after the last write.
       Map<String, Map<String, History>> changedTypes = new HashMap<>();
       Instant now = clock.instant();
-      List<Applied> applied = new ArrayList<>();
-      for (Change change : changes) {
-        String type = change.type();
-        String id = change.id();
-        Map<String, History> ofType = changedTypes.computeIfAbsent(
-            type, t -> new LinkedHashMap<>(before.histories().getOrDefault(t, Map.of())));
-        History history = ofType.get(id);
-        Resource current = history == null ? null : history.current();
-        int lastVersion = history == null ? 0 : history.last().versionId();
-        Version next;
-        if (change instanceof Upsert upsert) {
-          if (current != null && sameContent(current, upsert.resource())) {
-            applied.add(new Applied(type, id, Action.UNCHANGED, lastVersion));
-            continue;
-          }
-          next = new Version(type, id, lastVersion + 1, now, stamped(upsert.resource(), type, id, lastVersion + 1, now));
-          applied.add(new Applied(type, id, current == null ? Action.CREATED : Action.UPDATED, next.versionId()));
-        } else {
-          if (current == null) {
-            applied.add(new Applied(type, id, Action.NOT_FOUND, 0));
-            continue;
-          }
-          next = new Version(type, id, lastVersion + 1, now, null);
-          applied.add(new Applied(type, id, Action.DELETED, next.versionId()));
-        }
-        List<Version> versions = history == null ? new ArrayList<>() : new ArrayList<>(history.versions());
-        versions.add(next);
-        ofType.put(id, new History(Collections.unmodifiableList(versions)));
+      List<WriteResult> results = new ArrayList<>(writes.size());
+      boolean changed = false;
+      for (List<Change> changes : checked) {
+        WriteResult result = stage(before, changedTypes, changes, now);
+        changed |= result.applied().stream()
+            .anyMatch(a -> a.action() != Action.UNCHANGED && a.action() != Action.NOT_FOUND);
+        results.add(result);
       }
-      boolean changed = applied.stream().anyMatch(a -> a.action() != Action.UNCHANGED && a.action() != Action.NOT_FOUND);
       if (changed) {
         Map<String, Map<String, History>> histories = new HashMap<>(before.histories());
         Map<String, List<Resource>> currentByType = new HashMap<>(before.current());
@@ -110,8 +95,56 @@ public final class InMemoryTrialStore implements TrialStore {
         });
         snapshot = new Snapshot(Collections.unmodifiableMap(histories), Collections.unmodifiableMap(currentByType));
       }
-      return new WriteResult(applied);
+      return results;
     }
+  }
+
+  /** Applies one write's changes to {@code changedTypes} (over {@code before}); throws before changing anything. */
+  private static WriteResult stage(Snapshot before, Map<String, Map<String, History>> changedTypes,
+      List<Change> changes, Instant now) {
+    for (Change change : changes) {
+      History history = history(before, changedTypes, change.type(), change.id());
+      int current = history == null || history.last().deleted() ? 0 : history.last().versionId();
+      if (change.expectedVersion() != null && change.expectedVersion() != current) {
+        throw new VersionConflictException(change, current);
+      }
+    }
+    List<Applied> applied = new ArrayList<>();
+    for (Change change : changes) {
+      String type = change.type();
+      String id = change.id();
+      Map<String, History> ofType = changedTypes.computeIfAbsent(
+          type, t -> new LinkedHashMap<>(before.histories().getOrDefault(t, Map.of())));
+      History history = ofType.get(id);
+      Resource current = history == null ? null : history.current();
+      int lastVersion = history == null ? 0 : history.last().versionId();
+      Version next;
+      if (change instanceof Upsert upsert) {
+        if (current != null && sameContent(current, upsert.resource())) {
+          applied.add(new Applied(type, id, Action.UNCHANGED, lastVersion));
+          continue;
+        }
+        next = new Version(type, id, lastVersion + 1, now, stamped(upsert.resource(), type, id, lastVersion + 1, now));
+        applied.add(new Applied(type, id, current == null ? Action.CREATED : Action.UPDATED, next.versionId()));
+      } else {
+        if (current == null) {
+          applied.add(new Applied(type, id, Action.NOT_FOUND, 0));
+          continue;
+        }
+        next = new Version(type, id, lastVersion + 1, now, null);
+        applied.add(new Applied(type, id, Action.DELETED, next.versionId()));
+      }
+      List<Version> versions = history == null ? new ArrayList<>() : new ArrayList<>(history.versions());
+      versions.add(next);
+      ofType.put(id, new History(Collections.unmodifiableList(versions)));
+    }
+    return new WriteResult(applied);
+  }
+
+  private static History history(Snapshot before, Map<String, Map<String, History>> changedTypes, String type,
+      String id) {
+    Map<String, History> ofType = changedTypes.get(type);
+    return ofType != null ? ofType.get(id) : before.histories().getOrDefault(type, Map.of()).get(id);
   }
 
   @Override

@@ -23,8 +23,9 @@ import org.hl7.fhir.r4.model.Resource;
  * none of them.
  *
  * <p>Writes: {@link #apply} takes upserts and deletes, each optionally conditional on the version it expects, and
- * applies all of them or none. A delete is recorded as a version without a resource, so history shows it and a read
- * of a deleted resource is empty while {@link #history} tells it apart from one never stored.
+ * applies all of them or none; {@link #applyAll} does the same for several such writes at once (bulk loads). A
+ * delete is recorded as a version without a resource, so history shows it and a read of a deleted resource is empty
+ * while {@link #history} tells it apart from one never stored.
  */
 public interface TrialStore {
 
@@ -143,7 +144,33 @@ public interface TrialStore {
    * @throws VersionConflictException if a change's expected version does not hold
    * @throws IllegalArgumentException if a change has no type or id, or two changes name the same resource
    */
-  WriteResult apply(List<? extends Change> changes);
+  default WriteResult apply(List<? extends Change> changes) {
+    return applyAll(List.of(prepare(changes))).get(0);
+  }
+
+  /** One write's changes, checked and made ready by {@link #prepare}; only {@link #applyAll} stores them. */
+  interface PreparedWrite {
+    List<Change> changes();
+  }
+
+  /**
+   * Checks one write's changes as {@link #apply} does and does beforehand, on the calling thread, the work that
+   * needs no lock (a database store encodes the resources here); stores nothing. Bulk loads prepare on many threads
+   * and apply on one.
+   *
+   * @throws IllegalArgumentException if a change has no type or id, or two changes name the same resource
+   */
+  PreparedWrite prepare(List<? extends Change> changes);
+
+  /**
+   * Applies several writes in their order as one transaction: every change of every write, or none. Each write is
+   * applied as {@link #apply} would apply it after the writes before it (so two writes may upsert one shared
+   * resource: the second finds the first's version) and gets its own {@link WriteResult}, in the order given. A
+   * write prepared by another store is prepared again here.
+   *
+   * @throws VersionConflictException if an expected version does not hold; nothing of any write is applied
+   */
+  List<WriteResult> applyAll(List<? extends PreparedWrite> writes);
 
   /** Every version of one resource, deletes included, oldest first; empty if it was never stored. */
   List<Version> history(String type, String id);

@@ -82,6 +82,27 @@ class ImportCommandTest {
   }
 
   @Test
+  void aValidationSampleValidatesEveryNthFile(@TempDir Path tmp) throws IOException {
+    Path records = Files.createDirectories(tmp.resolve("records"));
+    TrialCopies.write(records, 5, 300);
+    String data = tmp.resolve("data").toString();
+
+    CommandRun run = CommandRun.of("import", "--data-dir", data, "--validate-sample", "2", records.toString());
+
+    assertEquals(0, run.status(), run.err());
+    // Files 1, 3 and 5 in name order.
+    assertTrue(run.out().contains("5 imported, 0 updated, 0 unchanged, 0 failed; 3 validated"), run.out());
+
+    CommandRun both = CommandRun.of("import", "--data-dir", data, "--no-validate", "--validate-sample", "2",
+        records.toString());
+    assertEquals(2, both.status());
+    assertTrue(both.err().contains("--no-validate and --validate-sample"), both.err());
+    CommandRun zero = CommandRun.of("import", "--data-dir", data, "--validate-sample", "0", records.toString());
+    assertEquals(2, zero.status());
+    assertTrue(zero.err().contains("--validate-sample takes a number of files from 1 up"), zero.err());
+  }
+
+  @Test
   void refusesTwoStoresAndNamesAStoreItCannotOpen(@TempDir Path tmp) throws IOException {
     Path record = tmp.resolve("r.txt");
     Files.writeString(record, TrialCopies.sampleText("NCT07066982"));

@@ -98,6 +98,33 @@ interface DurableTrialStoreContract extends TrialStoreContract {
   }
 
   @Test
+  default void writesAppliedTogetherAreOneTransactionForTheDatabaseAndTheFeed() throws InterruptedException {
+    JdbcTrialStore other = another();
+    assertTrue(other.all("ResearchStudy").isEmpty());
+    // One write the database refuses (an id longer than the column) undoes the writes before it.
+    assertThrows(StoreException.class, () -> store().applyAll(List.of(
+        store().prepare(List.of(new TrialStore.Upsert(study("NCT1", "One")))),
+        store().prepare(List.of(new TrialStore.Upsert(study("N".repeat(65), "Too long")))))));
+    assertTrue(store().read("ResearchStudy", "NCT1").isEmpty());
+    assertTrue(reopen().history("ResearchStudy", "NCT1").isEmpty());
+
+    store().applyAll(List.of(
+        store().prepare(List.of(new TrialStore.Upsert(study("NCT1", "One")),
+            new TrialStore.Upsert(organization("org-a", "A")))),
+        store().prepare(List.of(new TrialStore.Upsert(study("NCT2", "Two")),
+            new TrialStore.Upsert(organization("org-a", "A2"))))));
+
+    // Another instance follows the feed write by write, and a restart reads the same.
+    assertEquals("Two", ((ResearchStudy) within2s(() -> other.read("ResearchStudy", "NCT2")).orElseThrow()).getTitle());
+    assertEquals("2", other.read("Organization", "org-a").orElseThrow().getMeta().getVersionId());
+    JdbcTrialStore reopened = reopen();
+    assertEquals(List.of("NCT1", "NCT2"),
+        reopened.all("ResearchStudy").stream().map(r -> r.getIdElement().getIdPart()).toList());
+    assertEquals(2, reopened.history("Organization", "org-a").size());
+    assertEquals("One", title(reopened, "NCT1"));
+  }
+
+  @Test
   default void remembersWhichTypesWereEverStored() {
     assertFalse(store().everStored("ResearchStudy"));
     store().put(List.of(study("NCT1", "One")));

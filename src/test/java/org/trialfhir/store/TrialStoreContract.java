@@ -175,6 +175,72 @@ interface TrialStoreContract {
   }
 
   @Test
+  default void applyAllAppliesEachWriteAfterTheOnesBeforeIt() {
+    store().put(List.of(study("NCT0", "Zero")));
+    List<TrialStore.WriteResult> results = store().applyAll(List.of(
+        store().prepare(List.of(new TrialStore.Upsert(study("NCT1", "One")),
+            new TrialStore.Upsert(organization("org-a", "A")))),
+        // Unchanged: no version, and the writes around it still get theirs.
+        store().prepare(List.of(new TrialStore.Upsert(study("NCT0", "Zero")))),
+        // The second write of a shared resource finds the first's version: an update, then nothing new.
+        store().prepare(List.of(new TrialStore.Upsert(study("NCT2", "Two")),
+            new TrialStore.Upsert(organization("org-a", "A, renamed")))),
+        store().prepare(List.of(new TrialStore.Upsert(organization("org-a", "A, renamed"), 2),
+            new TrialStore.Delete("ResearchStudy", "NCT0", 1)))));
+
+    assertEquals(4, results.size());
+    assertEquals(List.of(new TrialStore.Applied("ResearchStudy", "NCT1", TrialStore.Action.CREATED, 1),
+        new TrialStore.Applied("Organization", "org-a", TrialStore.Action.CREATED, 1)), results.get(0).applied());
+    assertEquals(List.of(new TrialStore.Applied("ResearchStudy", "NCT0", TrialStore.Action.UNCHANGED, 1)),
+        results.get(1).applied());
+    assertEquals(List.of(new TrialStore.Applied("ResearchStudy", "NCT2", TrialStore.Action.CREATED, 1),
+        new TrialStore.Applied("Organization", "org-a", TrialStore.Action.UPDATED, 2)), results.get(2).applied());
+    assertEquals(List.of(new TrialStore.Applied("Organization", "org-a", TrialStore.Action.UNCHANGED, 2),
+        new TrialStore.Applied("ResearchStudy", "NCT0", TrialStore.Action.DELETED, 2)), results.get(3).applied());
+    List<TrialStore.Version> org = store().history("Organization", "org-a");
+    assertEquals(List.of(1, 2), org.stream().map(TrialStore.Version::versionId).toList());
+    assertEquals("A", ((Organization) org.get(0).resource()).getName());
+    assertEquals("A, renamed", ((Organization) store().read("Organization", "org-a").orElseThrow()).getName());
+    assertEquals(List.of("NCT1", "NCT2"),
+        store().all("ResearchStudy").stream().map(r -> r.getIdElement().getIdPart()).toList());
+  }
+
+  @Test
+  default void applyAllAppliesNothingWhenOneWriteConflicts() {
+    store().put(List.of(study("NCT1", "One")));
+    TrialStore.PreparedWrite first = store().prepare(List.of(new TrialStore.Upsert(study("NCT2", "Two")),
+        new TrialStore.Upsert(organization("org-a", "A"))));
+    TrialStore.PreparedWrite stale = store().prepare(List.of(new TrialStore.Upsert(study("NCT1", "Stale"), 2)));
+    // Preparing stores nothing.
+    assertTrue(store().read("ResearchStudy", "NCT2").isEmpty());
+
+    TrialStore.VersionConflictException conflict = assertThrows(TrialStore.VersionConflictException.class,
+        () -> store().applyAll(List.of(first, stale)));
+
+    assertEquals("NCT1", conflict.change().id());
+    assertTrue(store().read("ResearchStudy", "NCT2").isEmpty());
+    assertTrue(store().history("Organization", "org-a").isEmpty());
+    assertEquals("One", title(store(), "NCT1"));
+    // The write that was fine goes in on its own, prepared once.
+    assertEquals(2, store().applyAll(List.of(first)).get(0).count(TrialStore.Action.CREATED));
+    assertEquals("Two", title(store(), "NCT2"));
+  }
+
+  @Test
+  default void prepareChecksAsApplyDoesAndAcceptsWritesPreparedElsewhere() {
+    assertThrows(IllegalArgumentException.class, () -> store().prepare(List.of(
+        new TrialStore.Upsert(study("NCT1", "One")), new TrialStore.Delete("ResearchStudy", "NCT1", null))));
+    assertThrows(IllegalArgumentException.class,
+        () -> store().prepare(List.of(new TrialStore.Delete("Group", "", null))));
+
+    TrialStore.PreparedWrite elsewhere =
+        new InMemoryTrialStore().prepare(List.of(new TrialStore.Upsert(study("NCT1", "One"))));
+    assertEquals(TrialStore.Action.CREATED, store().applyAll(List.of(elsewhere)).get(0).applied().get(0).action());
+    assertEquals("One", title(store(), "NCT1"));
+    assertTrue(store().applyAll(List.of()).isEmpty());
+  }
+
+  @Test
   default void theSampleTrialsReadBackUnchanged() {
     TrialImporter.Report report = new TrialImporter(CTX, store()).samples();
     assertEquals(5, report.trials().size());

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,8 @@ import org.trialfhir.store.jdbc.VersionWrites.NewVersion;
 
 /**
  * The {@link TrialStore} over a database: embedded H2 in a data directory (the default) or PostgreSQL shared by
- * several instances. Every version is a row; each {@link #apply} is one transaction; reads and searches are served
+ * several instances. Every version is a row; each {@link #apply} (or {@link #applyAll}, several writes at once) is one
+ * transaction; reads and searches are served
  * from an in-memory view of the current versions that follows the database's change feed.
  *
  * <p>Writes: the current rows of the resources a write touches are locked ({@code SELECT ... FOR UPDATE}, in one
@@ -87,43 +89,65 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   /** A change with its resource (for an upsert) already encoded, ready to be compared and written. */
   private record Pending(Change change, ResourceCodec.Pending encoded) {}
 
+  /** A write prepared by this store: its changes, each upsert's resource encoded. */
+  private record Prepared(JdbcTrialStore store, List<Change> changes, List<Pending> pending) implements PreparedWrite {}
+
+  /** One write's new versions and outcome, planned under the locks, before its feed number is taken. */
+  private record Planned(List<Pending> pending, List<NewVersion> versions, WriteResult result) {}
+
   /** A committed write: its feed number (0 when nothing was written), its outcome, and the versions for the view. */
   private record Committed(long seq, WriteResult result, List<CurrentView.Row> rows) {}
 
   @Override
-  public WriteResult apply(List<? extends Change> changes) {
+  public PreparedWrite prepare(List<? extends Change> changes) {
     Set<String> seen = new HashSet<>();
-    List<Pending> pending = new ArrayList<>(changes.size());
     for (Change change : changes) {
       if (!seen.add(change.type() + "/" + checkedId(change))) {
         throw new IllegalArgumentException(change.type() + "/" + change.id() + " is changed twice in one write");
       }
     }
     // Encoding is the costly part of a write: done once, outside the transaction and its locks.
+    List<Pending> pending = new ArrayList<>(changes.size());
     for (Change change : changes) {
       pending.add(new Pending(change,
           change instanceof Upsert upsert ? codec.encode(upsert.resource(), change.type(), change.id()) : null));
     }
+    return new Prepared(this, List.copyOf(changes), pending);
+  }
+
+  @Override
+  public List<WriteResult> applyAll(List<? extends PreparedWrite> writes) {
+    List<List<Pending>> prepared = new ArrayList<>(writes.size());
+    int resources = 0;
+    for (PreparedWrite write : writes) {
+      Prepared own = write instanceof Prepared p && p.store() == this ? p : (Prepared) prepare(write.changes());
+      prepared.add(own.pending());
+      resources += own.pending().size();
+    }
     for (int attempt = 1; ; attempt++) {
       try {
-        Committed committed = write(pending);
-        if (committed.seq() > 0) {
-          showOwnWrite(committed);
+        List<Committed> committed = write(prepared);
+        List<WriteResult> results = new ArrayList<>(committed.size());
+        for (Committed one : committed) {
+          if (one.seq() > 0) {
+            showOwnWrite(one);
+          }
+          results.add(one.result());
         }
-        return committed.result();
+        return results;
       } catch (SQLException e) {
         if (attempt >= ATTEMPTS || !Races.lost(e)) {
-          throw new StoreException("the write of " + changes.size() + " resources failed: " + e.getMessage(), e);
+          throw new StoreException("the write of " + resources + " resources failed: " + e.getMessage(), e);
         }
         Races.backOff(attempt);
       }
     }
   }
 
-  private Committed write(List<Pending> pending) throws SQLException {
+  private List<Committed> write(List<List<Pending>> writes) throws SQLException {
     try (Connection c = db.connection()) {
       try {
-        Committed committed = transaction(c, pending);
+        List<Committed> committed = transaction(c, writes);
         c.commit();
         return committed;
       } catch (SQLException | RuntimeException e) {
@@ -133,12 +157,43 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     }
   }
 
-  private Committed transaction(Connection c, List<Pending> pending) throws SQLException {
+  private List<Committed> transaction(Connection c, List<List<Pending>> writes) throws SQLException {
     SortedMap<String, SortedSet<String>> ids = new TreeMap<>();
-    for (Pending p : pending) {
-      ids.computeIfAbsent(p.change().type(), t -> new TreeSet<>()).add(p.change().id());
+    for (List<Pending> write : writes) {
+      for (Pending p : write) {
+        ids.computeIfAbsent(p.change().type(), t -> new TreeSet<>()).add(p.change().id());
+      }
     }
     Map<String, Map<String, Current>> locked = VersionWrites.lockCurrent(c, ids);
+    List<Planned> planned = new ArrayList<>(writes.size());
+    List<List<NewVersion>> written = new ArrayList<>();
+    for (List<Pending> write : writes) {
+      Planned plan = plan(write, locked);
+      planned.add(plan);
+      if (!plan.versions().isEmpty()) {
+        written.add(plan.versions());
+      }
+    }
+    if (written.isEmpty()) {
+      return planned.stream().map(p -> new Committed(0, p.result(), List.of())).toList();
+    }
+    long seq = VersionWrites.nextSeqs(c, written.size());
+    // Taken under the clock's lock, so lastUpdated follows feed order on one instance.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    VersionWrites.write(c, written, seq, now);
+    List<Committed> committed = new ArrayList<>(planned.size());
+    for (Planned plan : planned) {
+      committed.add(plan.versions().isEmpty() ? new Committed(0, plan.result(), List.of())
+          : new Committed(seq++, plan.result(), viewRows(plan.pending(), plan.versions(), now)));
+    }
+    return committed;
+  }
+
+  /**
+   * One write's versions, checked against {@code locked} (the current rows as locked, and as the writes before it in
+   * this transaction left them), which it then updates in turn.
+   */
+  private static Planned plan(List<Pending> pending, Map<String, Map<String, Current>> locked) {
     for (Pending p : pending) {
       Current current = current(locked, p.change());
       int version = current == null || current.deleted() ? 0 : current.versionId();
@@ -169,14 +224,11 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
         applied.add(new Applied(type, id, Action.NOT_FOUND, 0));
       }
     }
-    if (versions.isEmpty()) {
-      return new Committed(0, new WriteResult(applied), List.of());
+    for (NewVersion v : versions) {
+      locked.computeIfAbsent(v.type(), t -> new HashMap<>())
+          .put(v.id(), new Current(v.versionId(), v.content() == null, v.sha256()));
     }
-    long seq = VersionWrites.nextSeq(c);
-    // Taken under the clock's lock, so lastUpdated follows feed order on one instance.
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    VersionWrites.write(c, versions, seq, now);
-    return new Committed(seq, new WriteResult(applied), viewRows(pending, versions, now));
+    return new Planned(pending, versions, new WriteResult(applied));
   }
 
   /** The versions just written as the view holds them: stamped copies of the encoded resources. */

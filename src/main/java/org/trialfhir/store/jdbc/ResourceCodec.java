@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -22,8 +23,8 @@ import org.hl7.fhir.r4.model.Resource;
  * ({@code meta.versionId}, {@code meta.lastUpdated}, the id's version), gzip-compressed, with the SHA-256 of the
  * JSON as its content identity; and stored bytes plus version columns back into a stamped resource.
  *
- * <p>The JSON is HAPI's encoding of the resource as parsed back from its first encoding (see {@link Pending}):
- * deterministic for equal content, so equal hashes mean an unchanged write.
+ * <p>The JSON is HAPI's encoding of the resource as a parse of its first encoding would give it back (see {@link
+ * #encode}): deterministic for equal content, so equal hashes mean an unchanged write.
  * Versions inside references are kept as written (HAPI strips them by default).
  */
 final class ResourceCodec {
@@ -31,42 +32,24 @@ final class ResourceCodec {
   record Encoded(Resource unstamped, byte[] gzip, String sha256) {}
 
   /**
-   * A resource about to be written: its unstamped copy encoded once, and its canonical form on demand. The stored
-   * form is what a parse of the JSON gives back, so every instance and every restart serves the same thing and a
-   * resource read back and written again hashes the same. A resource built in Java can differ from its parse: HAPI
-   * reads a decimal written as 1E+6 back as 1000000. Only then does the canonical form cost a parse and a second
-   * encoding; a resource that came from JSON (a client's, our conformance resources) or has no such number is
-   * already canonical.
+   * A resource about to be written: its unstamped copy in canonical form, encoded and compressed once. The stored form
+   * is what a parse of the JSON gives back, so every instance and every restart serves the same thing and a resource
+   * read back and written again hashes the same (see {@link #encode}).
    */
-  final class Pending {
-    private final Resource copy;
-    private final String json;
-    private final String sha256;
-    private final boolean canonicalAsEncoded;
-    private Encoded canonical;
+  static final class Pending {
+    private final Encoded canonical;
 
-    private Pending(Resource copy, String json) {
-      this.copy = copy;
-      this.json = json;
-      this.sha256 = sha256(json.getBytes(StandardCharsets.UTF_8));
-      this.canonicalAsEncoded = !hasExponentNumber(json);
+    private Pending(Resource canonicalCopy, String json) {
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      this.canonical = new Encoded(canonicalCopy, gzip(bytes), sha256(bytes));
     }
 
     /** Whether the content equals what a stored hash stands for. */
     boolean sameAs(String storedSha256) {
-      return storedSha256 != null && (canonicalAsEncoded ? sha256 : canonical().sha256()).equals(storedSha256);
+      return canonical.sha256().equals(storedSha256);
     }
 
-    synchronized Encoded canonical() {
-      if (canonical == null) {
-        if (!canonicalAsEncoded) {
-          Resource parsed = (Resource) parser().parseResource(json);
-          byte[] bytes = parser().encodeResourceToString(parsed).getBytes(StandardCharsets.UTF_8);
-          canonical = new Encoded(parsed, gzip(bytes), sha256(bytes));
-        } else {
-          canonical = new Encoded(copy, gzip(json.getBytes(StandardCharsets.UTF_8)), sha256);
-        }
-      }
+    Encoded canonical() {
       return canonical;
     }
   }
@@ -97,7 +80,13 @@ final class ResourceCodec {
     this.ctx = ctx;
   }
 
-  /** Copies the resource (the caller's instance is never kept or changed) without stamps, and encodes the copy. */
+  /**
+   * Copies the resource (the caller's instance is never kept or changed) without stamps, and encodes the copy in
+   * canonical form. A resource built in Java can differ from its parse: HAPI reads a decimal written as 1E+6 back as
+   * 1000000, its plain form. Such decimals are given their plain form in the copy before the final encoding, so the
+   * copy is what a parse would give without the cost of one (narratives make parsing slow); a number in exponent
+   * form that is not a decimal element still takes a parse and a second encoding.
+   */
   Pending encode(Resource resource, String type, String id) {
     Resource copy = resource.copy();
     copy.setIdElement(new IdType(type, id));
@@ -108,7 +97,21 @@ final class ResourceCodec {
         copy.setMeta(null);
       }
     }
-    return new Pending(copy, parser().encodeResourceToString(copy));
+    String json = parser().encodeResourceToString(copy);
+    if (hasExponentNumber(json)) {
+      for (DecimalType decimal : ctx.newTerser().getAllPopulatedChildElementsOfType(copy, DecimalType.class)) {
+        String text = decimal.getValueAsString();
+        if (decimal.getValue() != null && (text.indexOf('E') >= 0 || text.indexOf('e') >= 0)) {
+          decimal.setValueAsString(decimal.getValue().toPlainString());
+        }
+      }
+      json = parser().encodeResourceToString(copy);
+      if (hasExponentNumber(json)) {
+        copy = (Resource) parser().parseResource(json);
+        json = parser().encodeResourceToString(copy);
+      }
+    }
+    return new Pending(copy, json);
   }
 
   /** Parses stored bytes and stamps the result with its version and time. */

@@ -55,39 +55,49 @@ final class VersionWrites {
   }
 
   /**
-   * Takes the next change-feed number. Call it last before the inserts: the clock row stays locked until commit,
-   * so this serialises the final step of concurrent writes and numbers them in commit order.
+   * Takes the next {@code count} change-feed numbers and returns the first. Call it last before the inserts: the clock
+   * row stays locked until commit, so this serialises the final step of concurrent writes and numbers them in commit
+   * order.
    */
-  static long nextSeq(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE store_clock SET last_seq = last_seq + 1 WHERE id = 1")) {
+  static long nextSeqs(Connection c, int count) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE store_clock SET last_seq = last_seq + ? WHERE id = 1")) {
+      ps.setInt(1, count);
       if (ps.executeUpdate() != 1) {
         throw new SQLException("store_clock has no row: the schema was not created by the trialfhir migrations");
       }
     }
-    return VersionReads.lastSeq(c);
+    return VersionReads.lastSeq(c) - count + 1;
   }
 
-  /** Inserts the versions (feed position {@code seq}, their list order) and moves each current row to them. */
-  static void write(Connection c, List<NewVersion> versions, long seq, Instant lastUpdated) throws SQLException {
+  /**
+   * Inserts the versions of several writes, the i-th write at feed position {@code firstSeq + i} (its versions in
+   * list order), and moves each current row to them; a resource may have versions in several writes.
+   */
+  static void write(Connection c, List<List<NewVersion>> writes, long firstSeq, Instant lastUpdated)
+      throws SQLException {
     OffsetDateTime when = OffsetDateTime.ofInstant(lastUpdated, ZoneOffset.UTC);
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO resource_version (res_type, res_id, version_id,"
-        + " last_updated, deleted, content_sha256, content, change_seq, change_ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (int ord = 0; ord < versions.size(); ord++) {
-        NewVersion v = versions.get(ord);
-        ps.setString(1, v.type());
-        ps.setString(2, v.id());
-        ps.setInt(3, v.versionId());
-        ps.setObject(4, when);
-        ps.setBoolean(5, v.content() == null);
-        ps.setString(6, v.sha256());
-        if (v.content() == null) {
-          ps.setNull(7, Types.BINARY);
-        } else {
-          ps.setBytes(7, v.content());
+        + " last_updated, deleted, content_sha256, content, change_seq, change_ord)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (int w = 0; w < writes.size(); w++) {
+        List<NewVersion> versions = writes.get(w);
+        for (int ord = 0; ord < versions.size(); ord++) {
+          NewVersion v = versions.get(ord);
+          ps.setString(1, v.type());
+          ps.setString(2, v.id());
+          ps.setInt(3, v.versionId());
+          ps.setObject(4, when);
+          ps.setBoolean(5, v.content() == null);
+          ps.setString(6, v.sha256());
+          if (v.content() == null) {
+            ps.setNull(7, Types.BINARY);
+          } else {
+            ps.setBytes(7, v.content());
+          }
+          ps.setLong(8, firstSeq + w);
+          ps.setInt(9, ord);
+          ps.addBatch();
         }
-        ps.setLong(8, seq);
-        ps.setInt(9, ord);
-        ps.addBatch();
       }
       ps.executeBatch();
     }
@@ -97,28 +107,32 @@ final class VersionWrites {
             + " content_sha256 = ? WHERE res_type = ? AND res_id = ?")) {
       boolean inserts = false;
       boolean updates = false;
-      for (int ord = 0; ord < versions.size(); ord++) {
-        NewVersion v = versions.get(ord);
-        if (v.firstEver()) {
-          insert.setString(1, v.type());
-          insert.setString(2, v.id());
-          insert.setInt(3, v.versionId());
-          insert.setBoolean(4, v.content() == null);
-          insert.setString(5, v.sha256());
-          insert.setLong(6, seq);
-          insert.setInt(7, ord);
-          insert.addBatch();
-          inserts = true;
-        } else {
-          update.setInt(1, v.versionId());
-          update.setBoolean(2, v.content() == null);
-          update.setString(3, v.sha256());
-          update.setString(4, v.type());
-          update.setString(5, v.id());
-          update.addBatch();
-          updates = true;
+      for (int w = 0; w < writes.size(); w++) {
+        List<NewVersion> versions = writes.get(w);
+        for (int ord = 0; ord < versions.size(); ord++) {
+          NewVersion v = versions.get(ord);
+          if (v.firstEver()) {
+            insert.setString(1, v.type());
+            insert.setString(2, v.id());
+            insert.setInt(3, v.versionId());
+            insert.setBoolean(4, v.content() == null);
+            insert.setString(5, v.sha256());
+            insert.setLong(6, firstSeq + w);
+            insert.setInt(7, ord);
+            insert.addBatch();
+            inserts = true;
+          } else {
+            update.setInt(1, v.versionId());
+            update.setBoolean(2, v.content() == null);
+            update.setString(3, v.sha256());
+            update.setString(4, v.type());
+            update.setString(5, v.id());
+            update.addBatch();
+            updates = true;
+          }
         }
       }
+      // Inserts first: a later write of the same transaction may update a row an earlier one created.
       if (inserts) {
         insert.executeBatch();
       }

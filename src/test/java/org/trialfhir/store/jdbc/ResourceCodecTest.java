@@ -1,0 +1,87 @@
+package org.trialfhir.store.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.zip.GZIPInputStream;
+import org.hl7.fhir.r4.model.ActivityDefinition;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+import org.trialfhir.corpus.CorpusFormat;
+import org.trialfhir.corpus.CorpusGenerator;
+import org.trialfhir.mapping.ConceptMaps;
+import org.trialfhir.mapping.TrialBundleMapper;
+import org.trialfhir.source.TrialReaders;
+
+/**
+ * {@link ResourceCodec}: what it stores for a converted resource is exactly what HAPI gives when the resource's JSON
+ * is parsed and encoded again (the canonical form a read-back and re-write hashes the same as), although it gives
+ * decimals their plain form instead of parsing.
+ */
+class ResourceCodecTest {
+  private static final FhirContext CTX = FhirContext.forR4Cached();
+  private static final int RECORDS = 60;
+
+  @Test
+  void storesTheParsedFormOfEveryConvertedResource() throws IOException {
+    ResourceCodec codec = new ResourceCodec(CTX);
+    CorpusGenerator generator = new CorpusGenerator(7, EnumSet.allOf(CorpusFormat.class));
+    TrialBundleMapper mapper = new TrialBundleMapper(ConceptMaps.load(CTX));
+    int withExponents = 0;
+    for (long index = 0; index < RECORDS; index++) {
+      for (Resource resource : mapper.map(TrialReaders.standard().read(generator.render(generator.trial(index)))
+          .record()).resources()) {
+        String type = resource.fhirType();
+        String id = resource.getIdElement().getIdPart();
+        String first = parser().encodeResourceToString(resource);
+        withExponents += ResourceCodec.hasExponentNumber(first) ? 1 : 0;
+
+        ResourceCodec.Encoded stored = codec.encode(resource, type, id).canonical();
+
+        String parsedAgain = parser().encodeResourceToString(parser().parseResource(first));
+        assertEquals(parsedAgain, gunzip(stored.gzip()), type + "/" + id);
+        assertEquals(parsedAgain, parser().encodeResourceToString(stored.unstamped()), type + "/" + id);
+        // The caller's resource is left as it was.
+        assertEquals(first, parser().encodeResourceToString(resource), type + "/" + id);
+      }
+    }
+    assertTrue(withExponents > RECORDS / 2, withExponents + " resources with numbers in exponent form: too few to test");
+  }
+
+  @Test
+  void givesDecimalsThePlainFormAParseGives() throws IOException {
+    ResourceCodec codec = new ResourceCodec(CTX);
+    ActivityDefinition activity = new ActivityDefinition();
+    activity.addDosage().addDoseAndRate()
+        .setDose(new Quantity().setValue(new BigDecimal("2.50E+9")).setUnit("{cells}"))
+        .setRate(new Quantity().setValue(new BigDecimal("1E-7")));
+
+    String stored = gunzip(codec.encode(activity, "ActivityDefinition", "a").canonical().gzip());
+
+    assertTrue(stored.contains("\"value\":2500000000,"), stored);
+    assertTrue(stored.contains("\"value\":0.0000001}"), stored);
+    assertFalse(ResourceCodec.hasExponentNumber(stored), stored);
+    assertEquals(parser().encodeResourceToString(parser().parseResource(parser().encodeResourceToString(activity)))
+        .replace("\"resourceType\":\"ActivityDefinition\",", "\"resourceType\":\"ActivityDefinition\",\"id\":\"a\","),
+        stored);
+  }
+
+  private static IParser parser() {
+    return CTX.newJsonParser().setStripVersionsFromReferences(false);
+  }
+
+  private static String gunzip(byte[] gzip) throws IOException {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
