@@ -105,13 +105,15 @@ final class ServeCommand implements Callable<Integer> {
         () -> data != null ? importer.directory(data, ProfileValidator.shared()::validate)
             : samples ? importer.samples() : null);
     // The first read loads the store's view of current resources; do it beside the writes above.
-    Future<Integer> view = startup.submit(() -> store.all("ResearchStudy").size());
+    Future<Long> view = startup.submit(store::position);
     try (JettyLauncher server = JettyLauncher.serve(store, port, writeAccess)) {
       TrialImporter.Report report;
       try {
         conformance.get();
         report = trials.get();
         view.get();
+        // Searches need their index: build it now (it parses every stored resource once) rather than on the first.
+        server.buildSearchIndex();
       } catch (ExecutionException e) {
         throw e.getCause() instanceof StoreException failed ? failed : e;
       }
@@ -126,7 +128,7 @@ final class ServeCommand implements Callable<Integer> {
                 + (report.failures().isEmpty() ? "" : ", " + report.failures().size() + " files skipped");
       }
       System.err.printf("Serving %d trials from the %s%s, %s, ready in %d ms%n",
-          store.all("ResearchStudy").size(), store, loaded,
+          store.count("ResearchStudy"), store, loaded,
           writeAccess.enabled() ? "writes allowed with the bearer token" : "read-only",
           (System.nanoTime() - start) / 1_000_000);
       System.out.println(server.baseUrl());

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -36,12 +37,17 @@ public final class InMemoryTrialStore implements TrialStore {
     }
   }
 
-  /** Histories by type then id, and the current (not deleted) resources by type, all unmodifiable. */
-  private record Snapshot(Map<String, Map<String, History>> histories, Map<String, List<Resource>> current) {}
+  /**
+   * Histories by type then id, and the current (not deleted) resources by type, all unmodifiable, as of feed position
+   * {@code seq}.
+   */
+  private record Snapshot(Map<String, Map<String, History>> histories, Map<String, List<Resource>> current, long seq) {}
 
   private final Clock clock;
   private final Object writeLock = new Object();
-  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), 0);
+  /** Every changing write, in order: the change feed ({@code log.get(i).seq() == i + 1}). Guarded by writeLock. */
+  private final List<Committed> log = new ArrayList<>();
 
   public InMemoryTrialStore() {
     this(Clock.systemUTC());
@@ -72,6 +78,7 @@ public final class InMemoryTrialStore implements TrialStore {
       Map<String, Map<String, History>> changedTypes = new HashMap<>();
       Instant now = clock.instant();
       List<Applied> applied = new ArrayList<>();
+      List<Version> written = new ArrayList<>();
       for (Change change : changes) {
         String type = change.type();
         String id = change.id();
@@ -98,6 +105,7 @@ public final class InMemoryTrialStore implements TrialStore {
         }
         List<Version> versions = history == null ? new ArrayList<>() : new ArrayList<>(history.versions());
         versions.add(next);
+        written.add(next);
         ofType.put(id, new History(Collections.unmodifiableList(versions)));
       }
       boolean changed = applied.stream().anyMatch(a -> a.action() != Action.UNCHANGED && a.action() != Action.NOT_FOUND);
@@ -108,7 +116,9 @@ public final class InMemoryTrialStore implements TrialStore {
           histories.put(type, Collections.unmodifiableMap(ofType));
           currentByType.put(type, ofType.values().stream().map(History::current).filter(Objects::nonNull).toList());
         });
-        snapshot = new Snapshot(Collections.unmodifiableMap(histories), Collections.unmodifiableMap(currentByType));
+        log.add(new Committed(before.seq() + 1, written));
+        snapshot = new Snapshot(Collections.unmodifiableMap(histories), Collections.unmodifiableMap(currentByType),
+            before.seq() + 1);
       }
       return new WriteResult(applied);
     }
@@ -141,6 +151,30 @@ public final class InMemoryTrialStore implements TrialStore {
   @Override
   public List<Resource> all(String type) {
     return snapshot.current().getOrDefault(type, List.of());
+  }
+
+  @Override
+  public long position() {
+    return snapshot.seq();
+  }
+
+  /** Per type in first-stored order (the order across types is the types' first stores', which no caller needs). */
+  @Override
+  public long current(Consumer<List<Version>> batches) {
+    Snapshot at = snapshot;
+    for (Map<String, History> ofType : at.histories().values()) {
+      batches.accept(ofType.values().stream().map(History::last).toList());
+    }
+    return at.seq();
+  }
+
+  @Override
+  public List<Committed> changesSince(long after, int max) {
+    synchronized (writeLock) {
+      int from = (int) Math.max(0, after);
+      int to = (int) Math.min(log.size(), from + (long) Math.max(1, max));
+      return from >= to ? List.of() : List.copyOf(log.subList(from, to));
+    }
   }
 
   private static String checkedId(Change change) {
