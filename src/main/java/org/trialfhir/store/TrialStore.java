@@ -185,6 +185,8 @@ public interface TrialStore {
    * {@code batches} in that order a few thousand at a time, so that a caller can index a large store without holding
    * all of it. Returns a position these versions are at least as new as: follow on with {@link #changesSince} from
    * there. A write reported by both carries no version newer than the one already seen; callers skip such versions.
+   * The resources handed over here and by {@link #changesSince} are for indexing: they may lack their narrative
+   * ({@code text}), which is for people, which no search reads, and whose XHTML costs more to parse than the rest.
    */
   long current(Consumer<List<Version>> batches);
 

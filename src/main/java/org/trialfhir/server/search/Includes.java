@@ -90,12 +90,13 @@ final class Includes {
     Set<String> targets = new HashSet<>();
     to.forEach(hit -> targets.add(hit.key()));
     TypeIndex candidates = params.index().type(include.getParamType());
+    SearchIndex.Values references = view.values(candidates, def);
     for (int ordinal = 0, count = candidates.entries.count(); ordinal < count; ordinal++) {
       Entry entry = view.entry(candidates, ordinal);
       if (entry == null || entry.deleted()) {
         continue;
       }
-      for (Link link : (Link[]) view.values(candidates, def, ordinal, entry)) {
+      for (Link link : (Link[]) references.of(ordinal, entry)) {
         String key = view.key(link);
         if (key != null && targets.contains(key)) {
           add(new Hit(candidates, ordinal, entry), seen, included, added);

@@ -78,8 +78,9 @@ final class Predicates {
       for (List<ValueFilter> any : all) {
         bound.add(any.stream().map(f -> f.bind(view)).toArray(ValueTest[]::new));
       }
+      SearchIndex.Values source = view.values(index, def);
       return (ordinal, entry) -> {
-        Object values = view.values(index, def, ordinal, entry);
+        Object values = source.of(ordinal, entry);
         for (ValueTest[] any : bound) {
           boolean matched = false;
           for (ValueTest test : any) {
@@ -394,7 +395,8 @@ final class Predicates {
       tests.add(view -> {
         TypeIndex index = params.index().type(t);
         ValueTest test = one.bind(view);
-        return (ordinal, entry) -> test.test(view.values(index, target, ordinal, entry));
+        SearchIndex.Values source = view.values(index, target);
+        return (ordinal, entry) -> test.test(source.of(ordinal, entry));
       });
     }
     return view -> {

@@ -98,8 +98,9 @@ public final class Query {
     for (SortKey key : order) {
       @SuppressWarnings("unchecked")
       Comparable<Object>[] values = new Comparable[hits.length];
+      SearchIndex.Values source = view.values(of, key.def());
       for (int i = 0; i < hits.length; i++) {
-        values[i] = first(key.def(), view.values(of, key.def(), hits[i], view.entry(of, hits[i])));
+        values[i] = first(key.def(), source.of(hits[i], view.entry(of, hits[i])));
       }
       keys.add(values);
     }

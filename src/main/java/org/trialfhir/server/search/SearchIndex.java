@@ -73,11 +73,15 @@ public final class SearchIndex {
 
     /** The stored values of a parameter this type keeps, by its definition. */
     Object stored(Entry entry, ParamDef def) {
+      return entry.values[slot(def)];
+    }
+
+    int slot(ParamDef def) {
       Integer slot = slotOf.get(def);
       if (slot == null) {
         throw new IllegalStateException(type + " keeps no values for " + def.name());
       }
-      return entry.values[slot];
+      return slot;
     }
 
     String id(int ordinal) {
@@ -134,6 +138,11 @@ public final class SearchIndex {
       }
       return false;
     }
+  }
+
+  /** Reads one parameter's values from an entry (see {@link View#values(TypeIndex, ParamDef)}). */
+  interface Values {
+    Object of(int ordinal, Entry entry);
   }
 
   /** One resource found: its type's index, its ordinal there, and its entry as of the view that found it. */
@@ -193,23 +202,32 @@ public final class SearchIndex {
      * every entry has ({@code _id}, {@code _lastUpdated}), or those read through a reference.
      */
     Object values(TypeIndex type, ParamDef def, int ordinal, Entry entry) {
+      return values(type, def).of(ordinal, entry);
+    }
+
+    /** How to read a parameter's values from entries of the type, worked out once for a whole search. */
+    Values values(TypeIndex type, ParamDef def) {
       if (def instanceof ParamDef.Through through) {
         TypeIndex target = types.get(through.targetType());
-        ParamDef via = params.find(type.type, through.via()).orElseThrow();
-        for (Link link : (Link[]) type.stored(entry, via)) {
-          if (through.targetType().equals(link.type)) {
-            int found = resolve(link);
-            if (found >= 0) {
-              return target.stored(entry(target, found), through.target());
+        int via = type.slot(params.find(type.type, through.via()).orElseThrow());
+        int read = target.slot(through.target());
+        return (ordinal, entry) -> {
+          for (Link link : (Link[]) entry.values[via]) {
+            if (through.targetType().equals(link.type)) {
+              int found = resolve(link);
+              if (found >= 0) {
+                return entry(target, found).values[read];
+              }
             }
           }
-        }
-        return absent.computeIfAbsent(through.target(), d -> extractor.extract(d, null, through.targetType()));
+          return absent.computeIfAbsent(through.target(), d -> extractor.extract(d, null, through.targetType()));
+        };
       }
       if (Extractor.fromEntry(def)) {
-        return extractor.fromEntry(def, type.id(ordinal), entry.lastUpdated);
+        return (ordinal, entry) -> extractor.fromEntry(def, type.id(ordinal), entry.lastUpdated);
       }
-      return type.stored(entry, def);
+      int slot = type.slot(def);
+      return (ordinal, entry) -> entry.values[slot];
     }
 
     /** {@code Type/id} of what a reference resolves to, else as written; null for what names no resource. */

@@ -360,19 +360,32 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     try (Connection c = db.connection()) {
       long seq = VersionReads.lastSeq(c);
       c.commit();
-      VersionReads.Cursor after = VersionReads.Cursor.START;
-      for (;;) {
-        VersionReads.Page page = VersionReads.currentPage(c, after, PAGE, true);
-        c.commit();
-        if (page.rows().isEmpty()) {
-          return seq;
-        }
-        // Parsing is what takes time on a large store, and rows are independent.
-        batches.accept(page.rows().parallelStream().map(this::version).toList());
-        after = page.end();
-      }
+      createdUpTo(c, seq, true, rows ->
+          // Parsing is what takes time on a large store, and rows are independent.
+          batches.accept(rows.parallelStream().map(this::versionWithoutNarrative).toList()));
+      return seq;
     } catch (SQLException e) {
       throw new StoreException("cannot read the store: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Hands the current rows of every resource first stored up to feed position {@code upTo} to {@code pages}, in
+   * first-stored order, a range of the feed at a time: ranges grow while they hold fewer than {@link #PAGE} rows
+   * (a feed of updates creates little), and shrink when they hold more.
+   */
+  private static void createdUpTo(Connection c, long upTo, boolean content, Consumer<List<StoredRow>> pages)
+      throws SQLException {
+    long step = 256;
+    for (long after = 0; after < upTo; ) {
+      long end = Math.min(upTo, after + step);
+      List<StoredRow> rows = VersionReads.currentCreatedBetween(c, after, end, content);
+      c.commit();
+      if (!rows.isEmpty()) {
+        pages.accept(rows);
+      }
+      step = rows.size() < PAGE / 2 ? step * 2 : rows.size() > PAGE * 2 ? Math.max(1, step / 2) : step;
+      after = end;
     }
   }
 
@@ -397,7 +410,7 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
       List<Committed> committed = new ArrayList<>();
       List<Version> versions = new ArrayList<>();
       long seq = -1;
-      List<Version> decoded = rows.parallelStream().map(r -> version(r.row())).toList();
+      List<Version> decoded = rows.parallelStream().map(r -> versionWithoutNarrative(r.row())).toList();
       for (int i = 0; i < rows.size(); i++) {
         if (rows.get(i).seq() != seq && !versions.isEmpty()) {
           committed.add(new Committed(seq, versions));
@@ -460,16 +473,7 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
           long seq = VersionReads.lastSeq(c);
           c.commit();
           CurrentView fresh = new CurrentView(seq);
-          VersionReads.Cursor after = VersionReads.Cursor.START;
-          for (;;) {
-            VersionReads.Page page = VersionReads.currentPage(c, after, PAGE, false);
-            c.commit();
-            if (page.rows().isEmpty()) {
-              break;
-            }
-            fresh.apply(page.rows().stream().map(JdbcTrialStore::stamp).toList(), seq);
-            after = page.end();
-          }
+          createdUpTo(c, seq, false, rows -> fresh.apply(rows.stream().map(JdbcTrialStore::stamp).toList(), seq));
           view = fresh;
           catchUp();
         } catch (SQLException e) {
@@ -550,6 +554,12 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   /** A row read with its content as a stored version (a delete without a resource). */
   private Version version(StoredRow row) {
     return new Version(row.type(), row.id(), row.versionId(), row.lastUpdated(), decode(row));
+  }
+
+  private Version versionWithoutNarrative(StoredRow row) {
+    Resource resource = row.content() == null ? null
+        : codec.decodeWithoutNarrative(row.content(), row.type(), row.id(), row.versionId(), row.lastUpdated());
+    return new Version(row.type(), row.id(), row.versionId(), row.lastUpdated(), resource);
   }
 
   private Resource decode(StoredRow row) {

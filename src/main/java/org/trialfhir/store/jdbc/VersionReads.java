@@ -31,40 +31,30 @@ final class VersionReads {
     }
   }
 
-  /** Where a page of {@link #currentPage} ends: the first-stored position of its last resource. */
-  record Cursor(long seq, int ord) {
-    static final Cursor START = new Cursor(-1, -1);
-  }
-
-  /** A page of the current versions in first-stored order, and where it ends. */
-  record Page(List<StoredRow> rows, Cursor end) {}
-
   /**
-   * The current versions (deletes too) of at most {@code limit} resources first stored after {@code after}, in
-   * first-stored order; content only when asked for. Pages by key, so a store of millions is read a page at a time
-   * on H2 too (whose driver reads a whole result into memory).
+   * The current versions (deletes too) of the resources first stored by the changes numbered {@code after + 1} to
+   * {@code upTo}, in first-stored order; content only when asked for. Read by ranges of the feed, which the index on
+   * the first-stored position serves in H2 and PostgreSQL alike, so a store of millions is read a range at a time
+   * (H2's driver reads a whole result into memory).
    */
-  static Page currentPage(Connection c, Cursor after, int limit, boolean content) throws SQLException {
+  static List<StoredRow> currentCreatedBetween(Connection c, long after, long upTo, boolean content)
+      throws SQLException {
     String sql = "SELECT c.res_type, c.res_id, c.version_id, v.last_updated, " + (content ? "v.content" : "c.deleted")
-        + ", c.created_seq, c.created_ord FROM resource_current c JOIN resource_version v"
+        + " FROM resource_current c JOIN resource_version v"
         + " ON v.res_type = c.res_type AND v.res_id = c.res_id AND v.version_id = c.version_id"
-        + " WHERE c.created_seq > ? OR (c.created_seq = ? AND c.created_ord > ?)"
-        + " ORDER BY c.created_seq, c.created_ord FETCH FIRST " + limit + " ROWS ONLY";
+        + " WHERE c.created_seq > ? AND c.created_seq <= ? ORDER BY c.created_seq, c.created_ord";
     List<StoredRow> rows = new ArrayList<>();
-    Cursor end = after;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setFetchSize(FETCH_SIZE);
-      ps.setLong(1, after.seq());
-      ps.setLong(2, after.seq());
-      ps.setInt(3, after.ord());
+      ps.setLong(1, after);
+      ps.setLong(2, upTo);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rows.add(row(rs, content));
-          end = new Cursor(rs.getLong(6), rs.getInt(7));
         }
       }
     }
-    return new Page(rows, end);
+    return rows;
   }
 
   /**
