@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.trialfhir.server.search.IndexValues.Link;
 import org.trialfhir.server.search.IndexValues.Tok;
@@ -42,6 +43,14 @@ final class Predicates {
   /** A checked search condition, made into an {@link EntryTest} for each view a search runs on. */
   interface Filter {
     EntryTest bind(View view);
+
+    /**
+     * Exactly the ordinals of the current resources that pass, from the view's postings, without reading any entry;
+     * null when the postings cannot tell (the search then tests each resource).
+     */
+    default BitSet candidates(View view) {
+      return null;
+    }
   }
 
   /** A test on one parameter's values (in the form {@link Extractor} keeps them) as of a view. */
@@ -52,6 +61,11 @@ final class Predicates {
   /** A {@link ValueTest} made for a view (chains and full text prepare per view). */
   private interface ValueFilter {
     ValueTest bind(View view);
+
+    /** As {@link Filter#candidates}, for one value of a parameter declared on {@code index}'s type. */
+    default BitSet candidates(View view, TypeIndex index, ParamDef def) {
+      return null;
+    }
   }
 
   private final SearchParams params;
@@ -72,29 +86,54 @@ final class Predicates {
         all.add(any);
       }
     }
-    return view -> {
-      TypeIndex index = params.index().type(type);
-      List<ValueTest[]> bound = new ArrayList<>();
-      for (List<ValueFilter> any : all) {
-        bound.add(any.stream().map(f -> f.bind(view)).toArray(ValueTest[]::new));
-      }
-      SearchIndex.Values source = view.values(index, def);
-      return (ordinal, entry) -> {
-        Object values = source.of(ordinal, entry);
-        for (ValueTest[] any : bound) {
-          boolean matched = false;
-          for (ValueTest test : any) {
-            if (test.test(values)) {
-              matched = true;
-              break;
+    return new Filter() {
+      @Override
+      public EntryTest bind(View view) {
+        TypeIndex index = params.index().type(type);
+        List<ValueTest[]> bound = new ArrayList<>();
+        for (List<ValueFilter> any : all) {
+          bound.add(any.stream().map(f -> f.bind(view)).toArray(ValueTest[]::new));
+        }
+        SearchIndex.Values source = view.values(index, def);
+        return (ordinal, entry) -> {
+          Object values = source.of(ordinal, entry);
+          for (ValueTest[] any : bound) {
+            boolean matched = false;
+            for (ValueTest test : any) {
+              if (test.test(values)) {
+                matched = true;
+                break;
+              }
+            }
+            if (!matched) {
+              return false;
             }
           }
-          if (!matched) {
-            return false;
+          return true;
+        };
+      }
+
+      @Override
+      public BitSet candidates(View view) {
+        TypeIndex index = params.index().type(type);
+        BitSet found = null;
+        for (List<ValueFilter> any : all) {
+          BitSet either = new BitSet();
+          for (ValueFilter value : any) {
+            BitSet one = value.candidates(view, index, def);
+            if (one == null) {
+              return null;
+            }
+            either.or(one);
+          }
+          if (found == null) {
+            found = either;
+          } else {
+            found.and(either);
           }
         }
-        return true;
-      };
+        return found;
+      }
     };
   }
 
@@ -160,17 +199,25 @@ final class Predicates {
       if (folded.isEmpty()) {
         throw new InvalidRequestException(def.name() + ":text needs a value");
       }
-      return view -> {
-        // Many resources share few distinct texts: each is searched once per search.
-        byte[] memo = new byte[params.index().values().tokCount()];
-        return values -> {
-          for (Tok tok : (Tok[]) values) {
-            if (textMatches(tok, folded, memo)) {
-              return true;
+      return new ValueFilter() {
+        @Override
+        public ValueTest bind(View view) {
+          // Many resources share few distinct texts: each is searched once per search.
+          byte[] memo = new byte[params.index().values().tokCount()];
+          return values -> {
+            for (Tok tok : (Tok[]) values) {
+              if (textMatches(tok, folded, memo)) {
+                return true;
+              }
             }
-          }
-          return false;
-        };
+            return false;
+          };
+        }
+
+        @Override
+        public BitSet candidates(View view, TypeIndex index, ParamDef declared) {
+          return tokensWhere(view, index, declared, tok -> Text.hasWordStartingWith(tok.foldedText, folded));
+        }
       };
     }
     if (modifier != null && modifier != TokenParamModifier.NOT) {
@@ -209,7 +256,46 @@ final class Predicates {
       }
       return negate;
     };
-    return view -> test;
+    return new ValueFilter() {
+      @Override
+      public ValueTest bind(View view) {
+        return test;
+      }
+
+      @Override
+      public BitSet candidates(View view, TypeIndex index, ParamDef declared) {
+        if (negate) {
+          return null;
+        }
+        if (declared.name().equals("_id") && code != null && (system == null || system.isEmpty())) {
+          // The id is the entry's own: look it up.
+          BitSet found = new BitSet();
+          int ordinal = index.entries.ordinal(code);
+          SearchIndex.Entry entry = ordinal < 0 ? null : view.entry(index, ordinal);
+          if (entry != null && !entry.deleted()) {
+            found.set(ordinal);
+          }
+          return found;
+        }
+        return tokensWhere(view, index, declared, matches);
+      }
+    };
+  }
+
+  /** The ordinals with a token value that passes, when the view's postings list the parameter. */
+  private static BitSet tokensWhere(View view, TypeIndex index, ParamDef declared, Predicate<Tok> passes) {
+    Postings postings = view.postings(index);
+    if (!postings.has(declared)) {
+      return null;
+    }
+    Map<Object, int[]> lists = postings.of(declared);
+    List<Object> wanted = new ArrayList<>();
+    for (Object key : lists.keySet()) {
+      if (passes.test((Tok) key)) {
+        wanted.add(key);
+      }
+    }
+    return Postings.union(lists, wanted);
   }
 
   private static boolean textMatches(Tok tok, String folded, byte[] memo) {
@@ -392,30 +478,68 @@ final class Predicates {
       };
       ValueFilter one = one(target, chainedValue);
       chainedTypes.add(t);
-      tests.add(view -> {
-        TypeIndex index = params.index().type(t);
-        ValueTest test = one.bind(view);
-        SearchIndex.Values source = view.values(index, target);
-        return (ordinal, entry) -> test.test(source.of(ordinal, entry));
+      tests.add(new Filter() {
+        @Override
+        public EntryTest bind(View view) {
+          TypeIndex index = params.index().type(t);
+          ValueTest test = one.bind(view);
+          SearchIndex.Values source = view.values(index, target);
+          return (ordinal, entry) -> test.test(source.of(ordinal, entry));
+        }
+
+        @Override
+        public BitSet candidates(View view) {
+          return one.candidates(view, params.index().type(t), target);
+        }
       });
     }
-    return view -> {
-      List<BitSet> matching = new ArrayList<>();
-      for (int i = 0; i < chainedTypes.size(); i++) {
-        matching.add(matchingOrdinals(params.index().type(chainedTypes.get(i)), tests.get(i).bind(view), view));
-      }
-      return values -> {
-        for (Link link : (Link[]) values) {
-          int at = chainedTypes.indexOf(link.type);
-          if (at >= 0) {
-            int ordinal = view.resolve(link);
-            if (ordinal >= 0 && matching.get(at).get(ordinal)) {
-              return true;
+    return new ValueFilter() {
+      @Override
+      public ValueTest bind(View view) {
+        List<BitSet> matching = matching(view);
+        return values -> {
+          for (Link link : (Link[]) values) {
+            int at = chainedTypes.indexOf(link.type);
+            if (at >= 0) {
+              int ordinal = view.resolve(link);
+              if (ordinal >= 0 && matching.get(at).get(ordinal)) {
+                return true;
+              }
             }
           }
+          return false;
+        };
+      }
+
+      /** Those that reference a matching resource: the union of the matching resources' referrers. */
+      @Override
+      public BitSet candidates(View view, TypeIndex index, ParamDef declared) {
+        Postings postings = view.postings(index);
+        if (!postings.has(declared)) {
+          return null;
         }
-        return false;
-      };
+        List<BitSet> matching = matching(view);
+        List<Object> keys = new ArrayList<>();
+        for (int i = 0; i < chainedTypes.size(); i++) {
+          TypeIndex target = params.index().type(chainedTypes.get(i));
+          BitSet found = matching.get(i);
+          for (int ordinal = found.nextSetBit(0); ordinal >= 0; ordinal = found.nextSetBit(ordinal + 1)) {
+            keys.add(target.type + "/" + target.id(ordinal));
+          }
+        }
+        return Postings.union(postings.of(declared), keys);
+      }
+
+      private List<BitSet> matching(View view) {
+        List<BitSet> matching = new ArrayList<>();
+        for (int i = 0; i < chainedTypes.size(); i++) {
+          TypeIndex target = params.index().type(chainedTypes.get(i));
+          Filter test = tests.get(i);
+          BitSet exact = test.candidates(view);
+          matching.add(exact != null ? exact : matchingOrdinals(target, test.bind(view), view));
+        }
+        return matching;
+      }
     };
   }
 

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -61,15 +62,34 @@ public final class Query {
     }
   }
 
+  /**
+   * The ordinals that pass every filter: those the postings answer narrow the search to their ordinals without
+   * reading any entry; the others test the entries of what is left (every entry when no posting answers).
+   */
   private SearchResults.Hits matches(TypeIndex of, View view, List<SortKey> order) {
-    List<Predicates.EntryTest> tests = filters.stream().map(f -> f.bind(view)).toList();
+    BitSet candidates = null;
+    List<Predicates.EntryTest> tests = new ArrayList<>();
+    for (Predicates.Filter filter : filters) {
+      BitSet exact = filter.candidates(view);
+      if (exact == null) {
+        tests.add(filter.bind(view));
+      } else if (candidates == null) {
+        candidates = exact;
+      } else {
+        candidates.and(exact);
+      }
+    }
     int count = of.entries.count();
     int[] found = new int[Math.min(count, 1024)];
     int n = 0;
-    for (int ordinal = 0; ordinal < count; ordinal++) {
-      Entry entry = view.entry(of, ordinal);
-      if (entry == null || entry.deleted() || !all(tests, ordinal, entry)) {
-        continue;
+    for (int ordinal = candidates == null ? 0 : candidates.nextSetBit(0);
+        ordinal >= 0 && ordinal < count;
+        ordinal = candidates == null ? ordinal + 1 : candidates.nextSetBit(ordinal + 1)) {
+      if (candidates == null || !tests.isEmpty()) {
+        Entry entry = view.entry(of, ordinal);
+        if (entry == null || entry.deleted() || !all(tests, ordinal, entry)) {
+          continue;
+        }
       }
       if (n == found.length) {
         found = Arrays.copyOf(found, n * 2);

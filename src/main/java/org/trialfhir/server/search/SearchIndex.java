@@ -60,6 +60,8 @@ public final class SearchIndex {
     /** Canonical URL → the lowest ordinal that had it, for types with a {@code url} parameter. */
     final Map<String, Integer> byUrl;
     private final ParamDef url;
+    /** The parameters whose values {@link Postings} lists. */
+    final List<ParamDef> listed;
 
     TypeIndex(String type, List<ParamDef> slots) {
       this.type = type;
@@ -69,6 +71,7 @@ public final class SearchIndex {
       }
       this.url = params.find(type, "url").filter(slotOf::containsKey).orElse(null);
       this.byUrl = url == null ? null : new ConcurrentHashMap<>();
+      this.listed = Postings.listed(this, params);
     }
 
     /** The stored values of a parameter this type keeps, by its definition. */
@@ -156,12 +159,22 @@ public final class SearchIndex {
     }
   }
 
+  /** What searches read: a feed position, and the postings exact at it. */
+  private record Published(long position, Map<TypeIndex, Postings> postings) {}
+
   /** All values as of one feed position: what one search reads. */
   final class View {
     final long at;
+    private final Published published;
 
-    private View(long at) {
-      this.at = at;
+    private View(Published published) {
+      this.at = published.position();
+      this.published = published;
+    }
+
+    /** The type's postings as of this view. */
+    Postings postings(TypeIndex type) {
+      return published.postings().getOrDefault(type, Postings.none());
     }
 
     /**
@@ -248,8 +261,8 @@ public final class SearchIndex {
   /** What a parameter read through a reference has when the reference resolves to nothing. */
   private final Map<ParamDef, Object> absent = new ConcurrentHashMap<>();
   private final Object writeLock = new Object();
-  /** The feed position every entry is current at; -1 before the index is built. */
-  private volatile long position = -1;
+  /** The feed position every entry is current at (-1 before the index is built), and the postings at it. */
+  private volatile Published published = new Published(-1, Map.of());
 
   SearchIndex(SearchParams params, TrialStore store) {
     this.params = params;
@@ -288,28 +301,33 @@ public final class SearchIndex {
   /** A view of the index at the store's current position (built or brought up to date first). */
   View view() {
     catchUp();
-    return new View(position);
+    return new View(published);
   }
 
   /** Builds the index now, if it was not built yet, and brings it up to date with the store. */
   public void catchUp() {
-    long known = position;
+    long known = published.position();
     if (known >= 0 && store.position() <= known) {
       return;
     }
     synchronized (writeLock) {
-      if (position < 0) {
+      if (published.position() < 0) {
         build();
       }
       long target = store.position();
-      while (position < target) {
-        List<TrialStore.Committed> next = store.changesSince(position, FEED_STEP);
+      while (published.position() < target) {
+        List<TrialStore.Committed> next = store.changesSince(published.position(), FEED_STEP);
         if (next.isEmpty()) {
           break;
         }
+        Map<TypeIndex, Postings.Changes> changes = new IdentityHashMap<>();
         for (TrialStore.Committed committed : next) {
-          apply(committed);
+          apply(committed, changes);
         }
+        // Whole writes, published together with the postings exact at the last of them.
+        Map<TypeIndex, Postings> postings = new IdentityHashMap<>(published.postings());
+        changes.forEach((type, changed) -> postings.put(type, postings.get(type).with(changed)));
+        published = new Published(next.get(next.size() - 1).seq(), postings);
       }
     }
   }
@@ -343,27 +361,40 @@ public final class SearchIndex {
       }
       loaded[0] += batch.size();
     });
-    position = at;
+    Map<TypeIndex, Postings> postings = new IdentityHashMap<>();
+    types.values().forEach(type -> postings.put(type, Postings.build(type, type.listed)));
+    published = new Published(at, postings);
     LOG.info("search index: {} resources indexed in {} ms", loaded[0], (System.nanoTime() - started) / 1_000_000);
   }
 
-  /** Applies one write whole, then publishes its position. Hold writeLock. */
-  private void apply(TrialStore.Committed committed) {
+  /** Applies one write whole (readers see it once the batch is published), noting what changes postings. */
+  private void apply(TrialStore.Committed committed, Map<TypeIndex, Postings.Changes> changes) {
     for (TrialStore.Version version : committed.versions()) {
       TypeIndex index = types.get(version.type());
-      if (index != null) {
-        put(index, version.id(), committed.seq(), index.extract(version));
+      if (index == null) {
+        continue;
+      }
+      int ordinal = index.entries.ordinal(version.id());
+      Entry held = ordinal < 0 ? null : index.entries.latest(ordinal);
+      Entry entry = put(index, version.id(), committed.seq(), index.extract(version));
+      if (entry != null) {
+        changes.computeIfAbsent(index, t -> new Postings.Changes())
+            .record(index.listed, index, index.entries.ordinal(version.id()), held, entry);
       }
     }
-    position = committed.seq();
   }
 
-  /** Stores an entry unless a version as new is already held (the build and the feed may both report one). */
-  private static void put(TypeIndex index, String id, long seq, Entry entry) {
+  /**
+   * Stores an entry unless a version as new is already held (the build and the feed may both report one); returns
+   * it, or null when it was not newer.
+   */
+  private static Entry put(TypeIndex index, String id, long seq, Entry entry) {
     int ordinal = index.entries.ordinal(id);
     Entry held = ordinal < 0 ? null : index.entries.latest(ordinal);
     if (held == null || held.version < entry.version) {
       index.registerUrls(index.entries.put(id, seq, entry), entry);
+      return entry;
     }
+    return null;
   }
 }

@@ -55,6 +55,16 @@ class SearchIndexTest {
     assertEquals(List.of("NCT0"), ids(params, "status", tokens("active")));
     // Without its Group, a study admits every sex.
     assertEquals(List.of("NCT0"), ids(params, "eligible-sex", tokens("female")));
+    // An update moves a study from one status to the other, and from one site to another.
+    ResearchStudy closed = study("NCT0", "loc-2");
+    closed.setStatus(ResearchStudy.ResearchStudyStatus.CLOSEDTOACCRUAL);
+    store.put(List.of(closed, location("loc-2", "Narnia")));
+    assertEquals(List.of(), ids(params, "status", tokens("active")));
+    assertEquals(List.of("NCT0"), ids(params, "status", tokens("closed-to-accrual")));
+    assertEquals(List.of("NCT0"), ids(params, "site", chain("address-country", "Narnia")));
+    assertEquals(List.of(), ids(params, "site", chain("address-country", "Atlantis")));
+    assertEquals(List.of("NCT0"), ids(params, "_id", tokens("NCT0")));
+    assertEquals(List.of(), ids(params, "_id", tokens("NCT1")));
   }
 
   @Test
