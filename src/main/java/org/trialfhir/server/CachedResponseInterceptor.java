@@ -22,13 +22,16 @@ import java.util.zip.GZIPOutputStream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.trialfhir.server.search.EntryStandIns;
 
 /**
  * Answers reads, vreads and searches with encodings from an {@link EncodedResourceCache} instead of encoding every
  * resource for every request. It runs when HAPI is about to write a response (after the provider found the resources,
  * HAPI built the search Bundle and answered {@code If-None-Match} with 304), writes the body itself with the headers
  * HAPI's {@code RestfulServerUtils.streamResponseAsResource} would send (Content-Type with charset, ETag,
- * Last-Modified, Content-Location, gzip), and tells HAPI the response is done.
+ * Last-Modified, Content-Location, gzip), and tells HAPI the response is done. It runs before
+ * {@link EntryStandIns} puts the stored resources into a search's Bundle: a cached entry needs only its versioned id,
+ * and the stored version is fetched only for an encoding not cached yet.
  *
  * <p>Everything else goes on to HAPI's own encoding: {@code _summary}, {@code _elements}, {@code _count=0},
  * formats other than JSON and XML, pretty-printed searches, operations, the CapabilityStatement and errors.
@@ -54,7 +57,7 @@ final class CachedResponseInterceptor {
   }
 
   /** Writes the response from the cache and returns false (HAPI writes nothing more), or returns true to let HAPI. */
-  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = EntryStandIns.ORDER - 1)
   public boolean respondFromCache(ServletRequestDetails request, ResponseDetails response) throws IOException {
     IBaseResource resource = response.getResponseResource();
     RestOperationTypeEnum operation = request.getRestOperationType();

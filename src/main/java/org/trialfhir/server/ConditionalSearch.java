@@ -83,7 +83,7 @@ final class ConditionalSearch {
     }
     Map<String, IQueryParameterAnd<?>> parsed = new LinkedHashMap<>();
     byName.forEach((name, values) -> {
-      IQueryParameterAnd<?> and = empty(params.find(type, name).orElseThrow());
+      IQueryParameterAnd<?> and = empty(ParamDef.matching(params.find(type, name).orElseThrow()));
       try {
         and.setValuesAsQueryTokens(params.fhirContext(), name, values);
       } catch (DataFormatException | IllegalArgumentException e) {

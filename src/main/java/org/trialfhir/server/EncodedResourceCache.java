@@ -9,6 +9,7 @@ import ca.uhn.fhir.util.DateUtils;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.trialfhir.server.search.EntryStandIns;
 
 /**
  * The UTF-8 encoding of stored resource versions, per type, id, version and {@link Format}, with the version's
@@ -66,9 +67,12 @@ final class EncodedResourceCache {
       throw new IllegalArgumentException("only versioned resources are cached: " + resource.getIdElement());
     }
     Key key = new Key(resource.fhirType(), resource.getIdElement().getIdPart(), version(resource), format);
-    return encodings.get(key, k -> new Encoded(
-        format.parser(ctx).encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8),
-        lastModified(resource)));
+    return encodings.get(key, k -> {
+      // A search's stand-in fetches its stored version only now, when its encoding is not cached.
+      IBaseResource stored = EntryStandIns.stored(resource);
+      return new Encoded(
+          format.parser(ctx).encodeResourceToString(stored).getBytes(StandardCharsets.UTF_8), lastModified(stored));
+    });
   }
 
   /** How many encodings are held (an estimate, as evictions may be pending). */

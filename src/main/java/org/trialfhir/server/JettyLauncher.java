@@ -20,10 +20,12 @@ import org.trialfhir.store.TrialStore;
  */
 public final class JettyLauncher implements AutoCloseable {
   private final Server server;
+  private final TrialFhirServer servlet;
   private final int port;
 
-  private JettyLauncher(Server server, int port) {
+  private JettyLauncher(Server server, TrialFhirServer servlet, int port) {
     this.server = server;
+    this.servlet = servlet;
     this.port = port;
   }
 
@@ -62,7 +64,12 @@ public final class JettyLauncher implements AutoCloseable {
     server.setHandler(cors);
     server.setStopAtShutdown(true);
     server.start();
-    return new JettyLauncher(server, connector.getLocalPort());
+    return new JettyLauncher(server, servlet, connector.getLocalPort());
+  }
+
+  /** Builds the server's search index now rather than on the first search ({@link TrialFhirServer#buildSearchIndex}). */
+  public void buildSearchIndex() {
+    servlet.buildSearchIndex();
   }
 
   public int port() {

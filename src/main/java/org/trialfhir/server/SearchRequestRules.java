@@ -59,7 +59,7 @@ final class SearchRequestRules {
         unknown.add(name);
       } else if (def.isPresent() && bare.equals(name)) {
         for (String values : parameter.getValue()) {
-          checkValues(def.get(), values);
+          checkValues(ParamDef.matching(def.get()), values);
         }
       }
     }

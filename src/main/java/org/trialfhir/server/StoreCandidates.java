@@ -12,56 +12,41 @@ import org.trialfhir.store.TrialStore;
 
 /**
  * The {@link TrialMatcher} over the store's current trials: every ResearchStudy with the Group its enrollment points
- * to and the countries of its sites. Built on first use and rebuilt when the store's ResearchStudies, Groups or
- * Locations change, so a match never reads eligibility text twice for the same versions.
+ * to and the countries of its sites. Built on first use and rebuilt when the store has changed, so a match never reads
+ * eligibility text twice for the same versions.
  */
 final class StoreCandidates {
   private final TrialStore store;
   private final EligibilityEvaluator evaluator;
   private volatile Built built;
 
-  /** A matcher and the store lists it was built from (compared by identity: the store shares unchanged lists). */
-  private record Built(TrialMatcher matcher, List<Resource> studies, List<Resource> groups, List<Resource> locations) {}
+  /** A matcher and the store position it was built at. */
+  private record Built(TrialMatcher matcher, long position) {}
 
   StoreCandidates(TrialStore store, EligibilityEvaluator evaluator) {
     this.store = store;
     this.evaluator = evaluator;
   }
 
+  /**
+   * The matcher over the store's current trials, rebuilt after any write (the store's feed position moved). The
+   * rebuild reads every ResearchStudy, Group and Location through {@link TrialStore#all}, which on the database
+   * store fetches and parses each one.
+   */
   TrialMatcher matcher() {
-    List<Resource> studies = store.all("ResearchStudy");
-    List<Resource> groups = store.all("Group");
-    List<Resource> locations = store.all("Location");
+    long position = store.position();
     Built current = built;
-    if (current != null && same(current.studies(), studies) && same(current.groups(), groups)
-        && same(current.locations(), locations)) {
+    if (current != null && current.position() == position) {
       return current.matcher();
     }
     synchronized (this) {
       current = built;
-      if (current == null || !same(current.studies(), studies) || !same(current.groups(), groups)
-          || !same(current.locations(), locations)) {
-        current = new Built(TrialMatcher.of(candidates(studies), evaluator), studies, groups, locations);
+      if (current == null || current.position() != position) {
+        current = new Built(TrialMatcher.of(candidates(store.all("ResearchStudy")), evaluator), position);
         built = current;
       }
       return current.matcher();
     }
-  }
-
-  /** The same resources in the same order: the lists themselves, or element by element (a store may copy lists). */
-  private static boolean same(List<Resource> a, List<Resource> b) {
-    if (a == b) {
-      return true;
-    }
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (a.get(i) != b.get(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private List<StudyCandidate> candidates(List<Resource> studies) {

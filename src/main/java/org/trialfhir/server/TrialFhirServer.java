@@ -68,6 +68,7 @@ public final class TrialFhirServer extends RestfulServer {
   private final transient WriteAccess writeAccess;
   private transient SearchRequestRules searchRules;
   private transient ReadOnlyRules readOnlyRules;
+  private transient SearchParams search;
 
   /** A read-only server over the store, validating with the shared validator and chain of HAPI's cached R4 context. */
   public TrialFhirServer(TrialStore store) {
@@ -115,7 +116,7 @@ public final class TrialFhirServer extends RestfulServer {
     paging.setMaximumPageSize(MAXIMUM_PAGE_SIZE);
     setPagingProvider(paging);
 
-    SearchParams search = new SearchParams(ctx, new Resolver(store));
+    search = new SearchParams(ctx, new Resolver(store));
     // Read from the store when needed, so the servlet can start while the store is still being filled.
     Supplier<Map<String, List<String>>> profiles = () -> profilesByType(store);
     ResourceValidation validation = new ResourceValidation(ctx, validator, support, profiles);
@@ -155,6 +156,14 @@ public final class TrialFhirServer extends RestfulServer {
     registerInterceptor(new EntryStandIns());
     registerInterceptor(new CachedResponseInterceptor(ctx, ENCODED_RESOURCES_BYTES));
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
+  }
+
+  /**
+   * Builds the search index now (it parses every stored resource once) instead of on the first search, and brings it
+   * up to date with the store. The servlet must be initialised.
+   */
+  public void buildSearchIndex() {
+    search.index().catchUp();
   }
 
   /** Create/update/delete per trial type, transaction and batch, and {@code $import-record}. */

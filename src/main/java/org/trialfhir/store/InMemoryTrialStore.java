@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -37,12 +38,17 @@ public final class InMemoryTrialStore implements TrialStore {
     }
   }
 
-  /** Histories by type then id, and the current (not deleted) resources by type, all unmodifiable. */
-  private record Snapshot(Map<String, Map<String, History>> histories, Map<String, List<Resource>> current) {}
+  /**
+   * Histories by type then id, and the current (not deleted) resources by type, all unmodifiable, as of feed position
+   * {@code seq}.
+   */
+  private record Snapshot(Map<String, Map<String, History>> histories, Map<String, List<Resource>> current, long seq) {}
 
   private final Clock clock;
   private final Object writeLock = new Object();
-  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), 0);
+  /** Every changing write, in order: the change feed ({@code log.get(i).seq() == i + 1}). Guarded by writeLock. */
+  private final List<Committed> log = new ArrayList<>();
 
   public InMemoryTrialStore() {
     this(Clock.systemUTC());
@@ -79,29 +85,36 @@ public final class InMemoryTrialStore implements TrialStore {
       Map<String, Map<String, History>> changedTypes = new HashMap<>();
       Instant now = clock.instant();
       List<WriteResult> results = new ArrayList<>(writes.size());
-      boolean changed = false;
+      List<Committed> committed = new ArrayList<>();
       for (List<Change> changes : checked) {
-        WriteResult result = stage(before, changedTypes, changes, now);
-        changed |= result.applied().stream()
-            .anyMatch(a -> a.action() != Action.UNCHANGED && a.action() != Action.NOT_FOUND);
-        results.add(result);
+        List<Version> written = new ArrayList<>();
+        results.add(stage(before, changedTypes, changes, now, written));
+        if (!written.isEmpty()) {
+          // One feed entry per changing write, as the database store numbers them.
+          committed.add(new Committed(before.seq() + committed.size() + 1, written));
+        }
       }
-      if (changed) {
+      if (!committed.isEmpty()) {
         Map<String, Map<String, History>> histories = new HashMap<>(before.histories());
         Map<String, List<Resource>> currentByType = new HashMap<>(before.current());
         changedTypes.forEach((type, ofType) -> {
           histories.put(type, Collections.unmodifiableMap(ofType));
           currentByType.put(type, ofType.values().stream().map(History::current).filter(Objects::nonNull).toList());
         });
-        snapshot = new Snapshot(Collections.unmodifiableMap(histories), Collections.unmodifiableMap(currentByType));
+        log.addAll(committed);
+        snapshot = new Snapshot(Collections.unmodifiableMap(histories), Collections.unmodifiableMap(currentByType),
+            before.seq() + committed.size());
       }
       return results;
     }
   }
 
-  /** Applies one write's changes to {@code changedTypes} (over {@code before}); throws before changing anything. */
+  /**
+   * Applies one write's changes to {@code changedTypes} (over {@code before}), adding its new versions to
+   * {@code written}; throws before changing anything.
+   */
   private static WriteResult stage(Snapshot before, Map<String, Map<String, History>> changedTypes,
-      List<Change> changes, Instant now) {
+      List<Change> changes, Instant now, List<Version> written) {
     for (Change change : changes) {
       History history = history(before, changedTypes, change.type(), change.id());
       int current = history == null || history.last().deleted() ? 0 : history.last().versionId();
@@ -136,6 +149,7 @@ public final class InMemoryTrialStore implements TrialStore {
       }
       List<Version> versions = history == null ? new ArrayList<>() : new ArrayList<>(history.versions());
       versions.add(next);
+      written.add(next);
       ofType.put(id, new History(Collections.unmodifiableList(versions)));
     }
     return new WriteResult(applied);
@@ -174,6 +188,30 @@ public final class InMemoryTrialStore implements TrialStore {
   @Override
   public List<Resource> all(String type) {
     return snapshot.current().getOrDefault(type, List.of());
+  }
+
+  @Override
+  public long position() {
+    return snapshot.seq();
+  }
+
+  /** Per type in first-stored order (the order across types is the types' first stores', which no caller needs). */
+  @Override
+  public long current(Consumer<List<Version>> batches) {
+    Snapshot at = snapshot;
+    for (Map<String, History> ofType : at.histories().values()) {
+      batches.accept(ofType.values().stream().map(History::last).toList());
+    }
+    return at.seq();
+  }
+
+  @Override
+  public List<Committed> changesSince(long after, int max) {
+    synchronized (writeLock) {
+      int from = (int) Math.max(0, after);
+      int to = (int) Math.min(log.size(), from + (long) Math.max(1, max));
+      return from >= to ? List.of() : List.copyOf(log.subList(from, to));
+    }
   }
 
   private static String checkedId(Change change) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -18,9 +19,14 @@ import org.hl7.fhir.r4.model.Resource;
  * unchanged put adds none. Every version stored by one put shares one {@code meta.lastUpdated}, and each returned
  * resource's id carries its version ({@code ResearchStudy/NCT07066982/_history/2}).
  *
- * <p>Returned resources are the store's own instances, shared between callers and threads: treat them as read-only
- * and {@code copy()} one before changing it. Implementations are thread-safe; a reader sees every resource of a put or
- * none of them.
+ * <p>Returned resources may be the store's own instances (kept in memory or in a cache), shared between callers and
+ * threads: treat them as read-only and {@code copy()} one before changing it. Two reads of one version may or may not
+ * give the same instance. Implementations are thread-safe; a reader sees every resource of a put or none of them.
+ *
+ * <p>Following the store: every changing write takes the next position of a change feed. {@link #current} hands over
+ * everything stored, {@link #changesSince} the writes after a position, and {@link #position} tells how far this
+ * instance has got, so an index kept beside the store (the server's search index) can be built once and then follow
+ * the store's own writes and, for a shared database, other instances' writes.
  *
  * <p>Writes: {@link #apply} takes upserts and deletes, each optionally conditional on the version it expects, and
  * applies all of them or none; {@link #applyAll} does the same for several such writes at once (bulk loads). A
@@ -181,6 +187,39 @@ public interface TrialStore {
   /** One version of a resource ({@code versionId} as in {@code meta.versionId}). */
   Optional<Resource> vread(String type, String id, String versionId);
 
-  /** Every current resource of a type, in the order they were first stored; empty for a type never stored. */
+  /**
+   * Every current resource of a type, in the order they were first stored; empty for a type never stored. A store
+   * that keeps content out of memory reads and parses each one: meant for the small conformance types
+   * (StructureDefinition, SearchParameter, ValueSet, ...), not for searching the trial types at scale.
+   */
   List<Resource> all(String type);
+
+  /** One committed write as the change feed reports it: its position and the versions it wrote, in write order. */
+  record Committed(long seq, List<Version> versions) {
+    public Committed {
+      versions = List.copyOf(versions);
+    }
+  }
+
+  /**
+   * The change-feed position of the last write this instance shows: its own writes as soon as {@link #apply}
+   * returns, another instance's once this one has followed the feed to it. 0 for an empty store; it never goes back.
+   */
+  long position();
+
+  /**
+   * Every resource ever stored at its current version (a deleted one as its delete), in first-stored order, handed to
+   * {@code batches} in that order a few thousand at a time, so that a caller can index a large store without holding
+   * all of it. Returns a position these versions are at least as new as: follow on with {@link #changesSince} from
+   * there. A write reported by both carries no version newer than the one already seen; callers skip such versions.
+   * The resources handed over here and by {@link #changesSince} are for indexing: they may lack their narrative
+   * ({@code text}), which is for people, which no search reads, and whose XHTML costs more to parse than the rest.
+   */
+  long current(Consumer<List<Version>> batches);
+
+  /**
+   * The writes after position {@code after} that this instance shows (up to {@link #position}), whole, in commit
+   * order, at most {@code max} of them; empty when there are none.
+   */
+  List<Committed> changesSince(long after, int max);
 }

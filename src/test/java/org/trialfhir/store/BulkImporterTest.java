@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
@@ -157,6 +158,21 @@ class BulkImporterTest {
     @Override
     public List<Resource> all(String type) {
       return store.all(type);
+    }
+
+    @Override
+    public long position() {
+      return store.position();
+    }
+
+    @Override
+    public long current(Consumer<List<Version>> batches) {
+      return store.current(batches);
+    }
+
+    @Override
+    public List<Committed> changesSince(long after, int max) {
+      return store.changesSince(after, max);
     }
   }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -131,5 +132,34 @@ interface DurableTrialStoreContract extends TrialStoreContract {
     store().apply(List.of(new TrialStore.Delete("ResearchStudy", "NCT1", null)));
     assertTrue(store().everStored("ResearchStudy"));
     assertFalse(store().everStored("Group"));
+  }
+  @Test
+  default void anotherInstanceFollowsTheChangeFeedAndHandsItOn() throws InterruptedException {
+    JdbcTrialStore other = another();
+    long before = other.position();
+
+    store().put(List.of(study("NCT1", "One"), organization("org-a", "A")));
+
+    // The other instance's position moves once it has followed the feed; then it hands the write on whole.
+    assertTrue(within2s(() -> other.position() > before ? Optional.of(true) : Optional.empty()).isPresent());
+    List<TrialStore.Committed> feed = other.changesSince(before, 10);
+    assertEquals(1, feed.size());
+    assertEquals(List.of("NCT1", "org-a"), feed.get(0).versions().stream().map(TrialStore.Version::id).toList());
+    assertEquals("One", ((ResearchStudy) feed.get(0).versions().get(0).resource()).getTitle());
+  }
+
+  @Test
+  default void currentOfAReopenedStoreHandsOverWhatWasStoredAtThePositionReached() {
+    store().put(List.of(study("NCT2", "Two"), study("NCT1", "One")));
+    store().put(List.of(study("NCT2", "Two, revised")));
+    long position = store().position();
+
+    JdbcTrialStore reopened = reopen();
+    List<TrialStore.Version> handed = new ArrayList<>();
+
+    assertEquals(position, reopened.current(handed::addAll));
+    assertEquals(position, reopened.position());
+    assertEquals(List.of("NCT2/2", "NCT1/1"), handed.stream().map(v -> v.id() + "/" + v.versionId()).toList());
+    assertEquals(2, reopened.count("ResearchStudy"));
   }
 }

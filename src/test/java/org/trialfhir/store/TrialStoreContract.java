@@ -401,4 +401,57 @@ interface TrialStoreContract {
     }
     assertEquals(1, store().history("Organization", "org-shared").size());
   }
+  @Test
+  default void theChangeFeedReportsEveryChangingWriteWholeAndInOrder() {
+    assertEquals(0, store().position());
+    assertTrue(store().changesSince(0, 10).isEmpty());
+
+    store().put(List.of(study("NCT1", "One"), organization("org-a", "A")));
+    long first = store().position();
+    assertTrue(first > 0);
+    // An unchanged put is no change: the position stays.
+    store().put(List.of(study("NCT1", "One")));
+    assertEquals(first, store().position());
+    store().put(List.of(study("NCT1", "One, revised")));
+    store().apply(List.of(new TrialStore.Delete("Organization", "org-a", null)));
+
+    List<TrialStore.Committed> feed = store().changesSince(0, 10);
+    assertEquals(3, feed.size());
+    assertEquals(first, feed.get(0).seq());
+    assertEquals(store().position(), feed.get(2).seq());
+    assertTrue(feed.get(0).seq() < feed.get(1).seq() && feed.get(1).seq() < feed.get(2).seq());
+    // The first write whole, in its order, with stamped resources.
+    assertEquals(List.of("ResearchStudy/NCT1/1", "Organization/org-a/1"), described(feed.get(0)));
+    assertEquals("One", ((ResearchStudy) feed.get(0).versions().get(0).resource()).getTitle());
+    assertEquals("1", feed.get(0).versions().get(0).resource().getMeta().getVersionId());
+    assertEquals(List.of("ResearchStudy/NCT1/2"), described(feed.get(1)));
+    assertTrue(feed.get(2).versions().get(0).deleted());
+    // Paged by writes, and nothing after the last.
+    assertEquals(feed.subList(1, 2).stream().map(TrialStore.Committed::seq).toList(),
+        store().changesSince(first, 1).stream().map(TrialStore.Committed::seq).toList());
+    assertTrue(store().changesSince(store().position(), 10).isEmpty());
+  }
+
+  @Test
+  default void currentHandsOverEveryResourceAtItsCurrentVersionInFirstStoredOrder() {
+    store().put(List.of(study("NCT2", "Two"), study("NCT1", "One"), organization("org-a", "A")));
+    store().put(List.of(study("NCT3", "Three"), study("NCT2", "Two, revised")));
+    store().apply(List.of(new TrialStore.Delete("ResearchStudy", "NCT1", null)));
+
+    List<TrialStore.Version> handed = new ArrayList<>();
+    long position = store().current(handed::addAll);
+
+    assertEquals(store().position(), position);
+    assertEquals(List.of("ResearchStudy/NCT2/2", "ResearchStudy/NCT1/2", "ResearchStudy/NCT3/1"),
+        handed.stream().filter(v -> v.type().equals("ResearchStudy"))
+            .map(v -> v.type() + "/" + v.id() + "/" + v.versionId()).toList());
+    assertEquals("Two, revised", ((ResearchStudy) handed.stream().filter(v -> v.id().equals("NCT2")).findFirst()
+        .orElseThrow().resource()).getTitle());
+    assertTrue(handed.stream().filter(v -> v.id().equals("NCT1")).findFirst().orElseThrow().deleted());
+    assertEquals(1, handed.stream().filter(v -> v.type().equals("Organization")).count());
+  }
+
+  private static List<String> described(TrialStore.Committed committed) {
+    return committed.versions().stream().map(v -> v.type() + "/" + v.id() + "/" + v.versionId()).toList();
+  }
 }

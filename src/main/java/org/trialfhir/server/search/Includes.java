@@ -9,12 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.server.search.IndexValues.Link;
+import org.trialfhir.server.search.SearchIndex.Entry;
+import org.trialfhir.server.search.SearchIndex.Hit;
+import org.trialfhir.server.search.SearchIndex.TypeIndex;
+import org.trialfhir.server.search.SearchIndex.View;
 
 /**
  * Resolves {@code _include} (what a page's resources reference) and {@code _revinclude} (what references them)
- * through the reference parameters of {@link SearchParams}. {@code :iterate} applies an include again to what was
- * included, until nothing new comes; at most {@link #LIMIT} resources are included per page.
+ * through the reference parameters of {@link SearchParams}, on the values of the {@link SearchIndex}.
+ * {@code :iterate} applies an include again to what was included, until nothing new comes; at most {@link #LIMIT}
+ * resources are included per page.
  */
 final class Includes {
   static final int LIMIT = 1000;
@@ -36,22 +41,22 @@ final class Includes {
   }
 
   /** The resources to include with a page of matches, none of them a match of the page itself. */
-  List<Resource> of(List<Resource> page) {
-    Map<String, Resource> seen = new LinkedHashMap<>();
-    page.forEach(r -> seen.put(Resolver.key(r), r));
-    Map<String, Resource> included = new LinkedHashMap<>();
-    List<Resource> frontier = page;
+  List<Hit> of(List<Hit> page, View view) {
+    Map<String, Hit> seen = new LinkedHashMap<>();
+    page.forEach(hit -> seen.put(hit.key(), hit));
+    Map<String, Hit> included = new LinkedHashMap<>();
+    List<Hit> frontier = page;
     boolean first = true;
     while (!frontier.isEmpty() && included.size() < LIMIT) {
-      List<Resource> added = new ArrayList<>();
+      List<Hit> added = new ArrayList<>();
       for (Include include : includes) {
         if (first || include.isRecurse()) {
-          forward(include, frontier, seen, included, added);
+          forward(include, frontier, view, seen, included, added);
         }
       }
       for (Include include : revIncludes) {
         if (first || include.isRecurse()) {
-          reverse(include, frontier, seen, included, added);
+          reverse(include, frontier, view, seen, included, added);
         }
       }
       frontier = added;
@@ -60,50 +65,53 @@ final class Includes {
     return new ArrayList<>(included.values());
   }
 
-  private void forward(Include include, List<Resource> from, Map<String, Resource> seen,
-      Map<String, Resource> included, List<Resource> added) {
+  private void forward(Include include, List<Hit> from, View view, Map<String, Hit> seen, Map<String, Hit> included,
+      List<Hit> added) {
     ParamDef.Ref def = definition(include);
-    for (Resource resource : from) {
-      if (!resource.fhirType().equals(include.getParamType())) {
+    String wanted = include.getParamTargetType();
+    SearchIndex index = params.index();
+    for (Hit hit : from) {
+      if (!hit.type().type.equals(include.getParamType())) {
         continue;
       }
-      for (String reference : def.references().apply(resource)) {
-        Optional<Resource> target = params.resolver().resolve(reference);
-        if (target.isPresent() && targetAllowed(include, target.get())) {
-          add(target.get(), seen, included, added);
+      for (Link link : (Link[]) view.values(hit.type(), def, hit.ordinal(), hit.entry())) {
+        int ordinal = view.resolve(link);
+        if (ordinal >= 0 && (wanted == null || wanted.isEmpty() || wanted.equals(link.type))) {
+          TypeIndex target = index.type(link.type);
+          add(new Hit(target, ordinal, view.entry(target, ordinal)), seen, included, added);
         }
       }
     }
   }
 
-  private void reverse(Include include, List<Resource> to, Map<String, Resource> seen,
-      Map<String, Resource> included, List<Resource> added) {
+  private void reverse(Include include, List<Hit> to, View view, Map<String, Hit> seen, Map<String, Hit> included,
+      List<Hit> added) {
     ParamDef.Ref def = definition(include);
     Set<String> targets = new HashSet<>();
-    to.forEach(r -> targets.add(Resolver.key(r)));
-    for (Resource candidate : params.resolver().store().all(include.getParamType())) {
-      for (String reference : def.references().apply(candidate)) {
-        String key = params.resolver().key(reference);
+    to.forEach(hit -> targets.add(hit.key()));
+    TypeIndex candidates = params.index().type(include.getParamType());
+    SearchIndex.Values references = view.values(candidates, def);
+    for (int ordinal = 0, count = candidates.entries.count(); ordinal < count; ordinal++) {
+      Entry entry = view.entry(candidates, ordinal);
+      if (entry == null || entry.deleted()) {
+        continue;
+      }
+      for (Link link : (Link[]) references.of(ordinal, entry)) {
+        String key = view.key(link);
         if (key != null && targets.contains(key)) {
-          add(candidate, seen, included, added);
+          add(new Hit(candidates, ordinal, entry), seen, included, added);
           break;
         }
       }
     }
   }
 
-  private static void add(
-      Resource resource, Map<String, Resource> seen, Map<String, Resource> included, List<Resource> added) {
-    String key = Resolver.key(resource);
-    if (included.size() < LIMIT && seen.putIfAbsent(key, resource) == null) {
-      included.put(key, resource);
-      added.add(resource);
+  private static void add(Hit hit, Map<String, Hit> seen, Map<String, Hit> included, List<Hit> added) {
+    String key = hit.key();
+    if (included.size() < LIMIT && seen.putIfAbsent(key, hit) == null) {
+      included.put(key, hit);
+      added.add(hit);
     }
-  }
-
-  private static boolean targetAllowed(Include include, Resource target) {
-    String wanted = include.getParamTargetType();
-    return wanted == null || wanted.isEmpty() || wanted.equals(target.fhirType());
   }
 
   private ParamDef.Ref definition(Include include) {

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public sealed interface ParamDef {
 
+
   String name();
 
   RestSearchParameterTypeEnum type();
@@ -76,14 +77,38 @@ public sealed interface ParamDef {
   }
 
   /**
-   * A quantity tested by a rule of its own (such as "the study's age range admits this age"): given a value without
-   * a prefix, the rule returns the test, or throws {@link IllegalArgumentException} with a message for a value it
-   * cannot use (such as a unit it does not know).
+   * A quantity tested by a rule of its own (such as "the study's age range admits this age"): {@code values} reads
+   * what the rule needs from a resource (or from none: null), once per stored version; given a request's value
+   * without a prefix, {@code rule} returns the test on what was read, or throws {@link IllegalArgumentException} with
+   * a message for a value it cannot use (such as a unit it does not know).
    */
-  record Quantity(String name, Function<QuantityParam, Predicate<Resource>> rule) implements ParamDef {
+  record Quantity(String name, Function<Resource, Object> values, Function<QuantityParam, Predicate<Object>> rule)
+      implements ParamDef {
     @Override
     public RestSearchParameterTypeEnum type() {
       return RestSearchParameterTypeEnum.QUANTITY;
     }
+  }
+
+  /**
+   * A parameter whose values are another resource's: {@code target} read from the first resource of type
+   * {@code targetType} that this type's reference parameter {@code via} resolves to, or from none (its extractor given
+   * null) when none resolves. Read when searching, so it follows changes of the other resource.
+   */
+  record Through(String via, String targetType, ParamDef target) implements ParamDef {
+    @Override
+    public String name() {
+      return target.name();
+    }
+
+    @Override
+    public RestSearchParameterTypeEnum type() {
+      return target.type();
+    }
+  }
+
+  /** The definition that says how values match: the target of a {@link Through}, else the definition itself. */
+  static ParamDef matching(ParamDef def) {
+    return def instanceof Through through ? through.target() : def;
   }
 }

@@ -6,22 +6,29 @@ import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.server.search.IndexValues.Tok;
+import org.trialfhir.server.search.SearchIndex.Entry;
+import org.trialfhir.server.search.SearchIndex.TypeIndex;
+import org.trialfhir.server.search.SearchIndex.View;
+import org.trialfhir.store.OrderedVersions;
 
 /**
  * One search over the current resources of a type: the parameters a request gave ({@link #where}), then {@link #run}
- * with its {@code _sort}, {@code _include} and {@code _revinclude}, giving the matches as a pageable result.
+ * with its {@code _sort}, {@code _include} and {@code _revinclude}, giving the matches as a pageable result. It runs
+ * on the {@link SearchIndex}: the values of every resource are tested as stored there, in first-stored order.
  */
 public final class Query {
   private final SearchParams params;
   private final String type;
-  private final List<Predicate<Resource>> predicates = new ArrayList<>();
+  private final List<Predicates.Filter> filters = new ArrayList<>();
+
+  /** One level of {@code _sort}: the parameter and the direction. */
+  private record SortKey(ParamDef def, boolean descending) {}
 
   Query(SearchParams params, String type) {
     this.params = params;
@@ -31,67 +38,154 @@ public final class Query {
   /** Adds a parameter's values (AND-ed repetitions of OR-ed lists); null, as HAPI passes when absent, adds nothing. */
   public Query where(String name, IQueryParameterAnd<?> values) {
     if (values != null && !values.getValuesAsQueryTokens().isEmpty()) {
-      predicates.add(params.predicate(type, name, values));
+      filters.add(params.filter(type, name, values));
     }
     return this;
   }
 
   /** Runs the search; the includes are resolved per page, when a page is read. */
   public SearchResults run(SortSpec sort, Set<Include> includes, Set<Include> revIncludes) {
-    Comparator<Resource> order = sort == null ? null : comparator(sort);
-    List<Resource> matches = new ArrayList<>();
-    for (Resource resource : params.resolver().store().all(type)) {
-      if (predicates.stream().allMatch(p -> p.test(resource))) {
-        matches.add(resource);
-      }
-    }
-    if (order != null) {
-      matches.sort(order);
+    List<SortKey> order = new ArrayList<>();
+    for (SortSpec spec = sort; spec != null; spec = spec.getChain()) {
+      order.add(sortKey(spec.getParamName(), spec.getOrder() == SortOrderEnum.DESC));
     }
     Includes resolver = new Includes(params, includes, revIncludes);
-    return new SearchResults(matches, resolver.isEmpty() ? page -> List.of() : resolver::of);
+    SearchIndex index = params.index();
+    for (;;) {
+      View view = index.view();
+      try {
+        TypeIndex of = index.type(type);
+        return new SearchResults(params, of, view.at, matches(of, view, order), resolver.isEmpty() ? null : resolver);
+      } catch (OrderedVersions.Stale e) {
+        // A resource changed twice while we searched: search again at the newer position.
+      }
+    }
   }
 
-  private Comparator<Resource> comparator(SortSpec sort) {
-    Comparator<Resource> comparator = null;
-    for (SortSpec spec = sort; spec != null; spec = spec.getChain()) {
-      Comparator<Resource> next = key(spec.getParamName(), spec.getOrder() == SortOrderEnum.DESC);
+  /**
+   * The ordinals that pass every filter: those the postings answer narrow the search to their ordinals without
+   * reading any entry; the others test the entries of what is left (every entry when no posting answers).
+   */
+  private SearchResults.Hits matches(TypeIndex of, View view, List<SortKey> order) {
+    BitSet candidates = null;
+    List<Predicates.EntryTest> tests = new ArrayList<>();
+    for (Predicates.Filter filter : filters) {
+      BitSet exact = filter.candidates(view);
+      if (exact == null) {
+        tests.add(filter.bind(view));
+      } else if (candidates == null) {
+        candidates = exact;
+      } else {
+        candidates.and(exact);
+      }
+    }
+    int count = of.entries.count();
+    int[] found = new int[Math.min(count, 1024)];
+    int n = 0;
+    for (int ordinal = candidates == null ? 0 : candidates.nextSetBit(0);
+        ordinal >= 0 && ordinal < count;
+        ordinal = candidates == null ? ordinal + 1 : candidates.nextSetBit(ordinal + 1)) {
+      if (candidates == null || !tests.isEmpty()) {
+        Entry entry = view.entry(of, ordinal);
+        if (entry == null || entry.deleted() || !all(tests, ordinal, entry)) {
+          continue;
+        }
+      }
+      if (n == found.length) {
+        found = Arrays.copyOf(found, n * 2);
+      }
+      found[n++] = ordinal;
+    }
+    int[] hits = Arrays.copyOf(found, n);
+    if (order.isEmpty()) {
+      return SearchResults.Hits.inOrder(hits, count);
+    }
+    return SearchResults.Hits.sorted(sorted(of, view, hits, order));
+  }
+
+  private static boolean all(List<Predicates.EntryTest> tests, int ordinal, Entry entry) {
+    for (Predicates.EntryTest test : tests) {
+      if (!test.test(ordinal, entry)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The hits ordered by the keys, ties in first-stored order; resources without a key last in either direction. */
+  private static int[] sorted(TypeIndex of, View view, int[] hits, List<SortKey> order) {
+    List<Comparable<Object>[]> keys = new ArrayList<>();
+    for (SortKey key : order) {
+      @SuppressWarnings("unchecked")
+      Comparable<Object>[] values = new Comparable[hits.length];
+      SearchIndex.Values source = view.values(of, key.def());
+      for (int i = 0; i < hits.length; i++) {
+        values[i] = first(key.def(), source.of(hits[i], view.entry(of, hits[i])));
+      }
+      keys.add(values);
+    }
+    Integer[] positions = new Integer[hits.length];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = i;
+    }
+    Comparator<Integer> comparator = null;
+    for (int level = 0; level < keys.size(); level++) {
+      Comparable<Object>[] values = keys.get(level);
+      Comparator<Comparable<Object>> natural = Comparator.naturalOrder();
+      Comparator<Comparable<Object>> direction = order.get(level).descending() ? natural.reversed() : natural;
+      Comparator<Integer> next = Comparator.comparing(i -> values[i], Comparator.nullsLast(direction));
       comparator = comparator == null ? next : comparator.thenComparing(next);
     }
-    return comparator;
+    Arrays.sort(positions, comparator);
+    int[] ordered = new int[hits.length];
+    for (int i = 0; i < ordered.length; i++) {
+      ordered[i] = hits[positions[i]];
+    }
+    return ordered;
   }
 
-  /** Orders by the parameter's first value; resources without one come last in either direction. */
-  private Comparator<Resource> key(String name, boolean descending) {
+  private SortKey sortKey(String name, boolean descending) {
     ParamDef def = params.find(type, name).orElseThrow(() -> new InvalidRequestException(
         "_sort: " + type + " has no search parameter '" + name + "'; sortable: " + sortable()));
-    Function<Resource, Comparable<Object>> key = sortKey(def);
-    if (key == null) {
+    if (!isSortable(def)) {
       throw new InvalidRequestException("_sort: " + name + " is a " + def.type().getCode()
           + " parameter, which cannot be sorted on; sortable: " + sortable());
     }
-    Comparator<Comparable<Object>> values = Comparator.naturalOrder();
-    return Comparator.comparing(key, Comparator.nullsLast(descending ? values.reversed() : values));
+    return new SortKey(def, descending);
   }
 
   private List<String> sortable() {
-    return params.of(type).values().stream().filter(d -> sortKey(d) != null).map(ParamDef::name).toList();
+    return params.of(type).values().stream().filter(Query::isSortable).map(ParamDef::name).toList();
   }
 
+  private static boolean isSortable(ParamDef declared) {
+    ParamDef def = ParamDef.matching(declared);
+    return (def instanceof ParamDef.Str string && !string.words()) || def instanceof ParamDef.Token
+        || def instanceof ParamDef.Date || def instanceof ParamDef.Uri;
+  }
+
+  /** A parameter's first value, as it sorts: folded text, a code, a date's start, a URI. */
   @SuppressWarnings("unchecked")
-  private static Function<Resource, Comparable<Object>> sortKey(ParamDef def) {
-    Function<Resource, ? extends Comparable<?>> key;
-    if (def instanceof ParamDef.Str string && !string.words()) {
-      key = r -> string.values().apply(r).stream().filter(Objects::nonNull).map(Text::fold).findFirst().orElse(null);
-    } else if (def instanceof ParamDef.Token token) {
-      key = r -> token.values().apply(r).stream().filter(Coded::hasCode).map(Coded::code).findFirst().orElse(null);
-    } else if (def instanceof ParamDef.Date date) {
-      key = r -> date.values().apply(r).stream().filter(Objects::nonNull).map(DateSpan::start).findFirst().orElse(null);
-    } else if (def instanceof ParamDef.Uri uri) {
-      key = r -> uri.values().apply(r).stream().findFirst().orElse(null);
-    } else {
-      return null;
+  private static Comparable<Object> first(ParamDef declared, Object values) {
+    ParamDef def = ParamDef.matching(declared);
+    Comparable<?> key = null;
+    if (def instanceof ParamDef.Str) {
+      String[] strings = (String[]) values;
+      key = strings.length == 0 ? null : Text.fold(strings[0]);
+    } else if (def instanceof ParamDef.Token) {
+      for (Tok tok : (Tok[]) values) {
+        if (tok.hasCode()) {
+          key = tok.code;
+          break;
+        }
+      }
+    } else if (def instanceof ParamDef.Date) {
+      long[] spans = (long[]) values;
+      key = spans.length == 0 ? null : spans[0];
+    } else if (def instanceof ParamDef.Uri) {
+      String[] uris = (String[]) values;
+      key = uris.length == 0 ? null : uris[0];
     }
-    return (Function<Resource, Comparable<Object>>) key;
+    return (Comparable<Object>) key;
   }
 }

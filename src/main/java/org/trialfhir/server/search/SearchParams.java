@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.WeakHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -83,8 +82,7 @@ public final class SearchParams {
   private final Resolver resolver;
   private final Map<String, Map<String, ParamDef>> byType = new LinkedHashMap<>();
   private final Predicates predicates = new Predicates(this);
-  /** The folded text of each stored resource for {@code _content}, per instance (stored resources never change). */
-  private final Map<Resource, List<String>> contentCache = Collections.synchronizedMap(new WeakHashMap<>());
+  private volatile SearchIndex index;
 
   public SearchParams(FhirContext fhirContext, Resolver resolver) {
     this.fhirContext = fhirContext;
@@ -139,7 +137,24 @@ public final class SearchParams {
     return new Query(this, type);
   }
 
-  Predicate<Resource> predicate(String type, String name, IQueryParameterAnd<?> and) {
+  /**
+   * The index searches run on: built over the resolver's store on first use (every stored resource parsed once),
+   * then following the store's writes.
+   */
+  public SearchIndex index() {
+    SearchIndex built = index;
+    if (built == null) {
+      synchronized (this) {
+        if (index == null) {
+          index = new SearchIndex(this, resolver.store());
+        }
+        built = index;
+      }
+    }
+    return built;
+  }
+
+  Predicates.Filter filter(String type, String name, IQueryParameterAnd<?> and) {
     ParamDef def = find(type, name)
         .orElseThrow(() -> new IllegalStateException(type + " has no search parameter " + name));
     return predicates.of(type, def, and);
@@ -179,8 +194,11 @@ public final class SearchParams {
         r -> references(listOf(study(r).getPrincipalInvestigator()))));
     add(t, new ParamDef.Ref("protocol", Set.of("PlanDefinition"), r -> references(study(r).getProtocol())));
     add(t, new ParamDef.Ref("enrollment", Set.of("Group"), r -> references(study(r).getEnrollment())));
-    add(t, new ParamDef.Quantity("eligible-age", this::admitsAge));
-    add(t, new ParamDef.Token("eligible-sex", this::admittedSexes, GENDERS));
+    // Read from the Group the study's enrollment points to, when searching: a changed Group changes what they find.
+    add(t, new ParamDef.Through("enrollment", "Group",
+        new ParamDef.Quantity("eligible-age", SearchParams::ageLimits, SearchParams::admitsAge)));
+    add(t, new ParamDef.Through("enrollment", "Group",
+        new ParamDef.Token("eligible-sex", SearchParams::admittedSexes, GENDERS)));
   }
 
   private void planDefinition() {
@@ -261,13 +279,40 @@ public final class SearchParams {
 
   // ---- eligibility rules ---------------------------------------------------------------------------------
 
+  /** An eligibility Group's age characteristic: from {@code low} years, below {@code below} years (null: open). */
+  record AgeLimit(BigDecimal low, BigDecimal below, boolean exclude) {}
+
+  /** The age characteristics of an eligibility Group (null for no Group), what {@code eligible-age} tests. */
+  private static Object ageLimits(Resource resource) {
+    if (!(resource instanceof Group group)) {
+      return null;
+    }
+    List<AgeLimit> limits = new ArrayList<>();
+    for (GroupCharacteristicComponent c : group.getCharacteristic()) {
+      if (isCoded(c.getCode(), AGE_CODE) && c.getValue() instanceof Range range) {
+        BigDecimal low = range.hasLow() ? inYears(range.getLow()) : null;
+        BigDecimal below = null;
+        if (range.hasHigh()) {
+          Quantity high = range.getHigh();
+          BigDecimal factor = YEARS_PER_UNIT.get(high.getCode());
+          // The whole of the last unit is admitted: "to 75 Years" ends at the 76th birthday.
+          if (factor != null && high.hasValue()) {
+            below = high.getValue().add(BigDecimal.ONE).multiply(factor);
+          }
+        }
+        limits.add(new AgeLimit(low, below, c.getExclude()));
+      }
+    }
+    return List.copyOf(limits);
+  }
+
   /**
    * {@code eligible-age}: the studies whose eligibility Group admits a person of the given age. A unit-less value
    * is in years; UCUM {@code a}, {@code mo}, {@code wk} and {@code d} are understood. A limit stated in whole units
    * covers that whole unit, as registries mean it ("up to 75 Years" admits 75 years and 11 months). A study whose
    * Group states no age limit admits every age.
    */
-  private Predicate<Resource> admitsAge(QuantityParam value) {
+  private static Predicate<Object> admitsAge(QuantityParam value) {
     String unit = value.getUnits() == null || value.getUnits().isEmpty() ? "a" : value.getUnits();
     if (value.getSystem() != null && !value.getSystem().isEmpty() && !UCUM.equals(value.getSystem())) {
       throw new IllegalArgumentException("the unit system must be UCUM (" + UCUM + "), not " + value.getSystem());
@@ -278,36 +323,19 @@ public final class SearchParams {
           "'" + unit + "' is not an age unit; use years (no unit, or a), mo, wk or d from UCUM");
     }
     BigDecimal years = value.getValue().multiply(factor);
-    return resource -> eligibility(resource).map(group -> {
-      for (GroupCharacteristicComponent c : group.getCharacteristic()) {
-        if (isCoded(c.getCode(), AGE_CODE) && c.getValue() instanceof Range range) {
-          boolean inRange = inRange(range, years);
-          if (inRange == c.getExclude()) {
+    return limits -> {
+      if (limits instanceof List<?> list) {
+        for (Object item : list) {
+          AgeLimit limit = (AgeLimit) item;
+          boolean inRange = (limit.low() == null || years.compareTo(limit.low()) >= 0)
+              && (limit.below() == null || years.compareTo(limit.below()) < 0);
+          if (inRange == limit.exclude()) {
             return false;
           }
         }
       }
       return true;
-    }).orElse(true);
-  }
-
-  private static boolean inRange(Range range, BigDecimal years) {
-    if (range.hasLow()) {
-      BigDecimal low = inYears(range.getLow());
-      if (low != null && years.compareTo(low) < 0) {
-        return false;
-      }
-    }
-    if (range.hasHigh()) {
-      Quantity high = range.getHigh();
-      BigDecimal factor = YEARS_PER_UNIT.get(high.getCode());
-      // The whole of the last unit is admitted: "to 75 Years" ends at the 76th birthday.
-      if (factor != null && high.hasValue()
-          && years.compareTo(high.getValue().add(BigDecimal.ONE).multiply(factor)) >= 0) {
-        return false;
-      }
-    }
-    return true;
+    };
   }
 
   private static BigDecimal inYears(Quantity quantity) {
@@ -317,11 +345,11 @@ public final class SearchParams {
 
   /**
    * {@code eligible-sex}: the administrative-gender codes a study admits, from its eligibility Group's sex
-   * characteristic; without one (the registry's "All"), every code.
+   * characteristic; without one (the registry's "All"), or without a Group, every code.
    */
-  private List<Coded> admittedSexes(Resource resource) {
+  private static List<Coded> admittedSexes(Resource resource) {
     Set<String> admitted = new TreeSet<>(GENDERS);
-    eligibility(resource).ifPresent(group -> {
+    if (resource instanceof Group group) {
       Set<String> stated = new TreeSet<>();
       boolean excluded = false;
       for (GroupCharacteristicComponent c : group.getCharacteristic()) {
@@ -341,21 +369,8 @@ public final class SearchParams {
           admitted.retainAll(stated);
         }
       }
-    });
+    }
     return admitted.stream().map(code -> new Coded(GENDER_SYSTEM, code, null)).toList();
-  }
-
-  private Optional<Group> eligibility(Resource resource) {
-    if (resource == null) {
-      return Optional.empty();
-    }
-    for (Reference enrollment : study(resource).getEnrollment()) {
-      Optional<Resource> group = resolver.resolve(enrollment.getReference());
-      if (group.isPresent() && group.get() instanceof Group g) {
-        return Optional.of(g);
-      }
-    }
-    return Optional.empty();
   }
 
   private static boolean isCoded(CodeableConcept concept, String loincCode) {
@@ -366,14 +381,12 @@ public final class SearchParams {
 
   /** Every string and markdown value of a resource, for {@code _content}. */
   private List<String> content(Resource resource) {
-    return contentCache.computeIfAbsent(resource, r -> {
-      FhirTerser terser = fhirContext.newTerser();
-      List<String> texts = new ArrayList<>();
-      for (StringType value : terser.getAllPopulatedChildElementsOfType(r, StringType.class)) {
-        texts.add(value.getValue());
-      }
-      return List.copyOf(texts);
-    });
+    FhirTerser terser = fhirContext.newTerser();
+    List<String> texts = new ArrayList<>();
+    for (StringType value : terser.getAllPopulatedChildElementsOfType(resource, StringType.class)) {
+      texts.add(value.getValue());
+    }
+    return texts;
   }
 
   private static ResearchStudy study(Resource resource) {

@@ -25,6 +25,29 @@ public final class Text {
     return ascii ? lower : MARKS.matcher(Normalizer.normalize(lower, Normalizer.Form.NFD)).replaceAll("");
   }
 
+  /**
+   * Whether folded {@code value} starts the folded form of {@code text}, without folding ASCII text (most values):
+   * for ASCII on both sides, folding is lower-casing, which a case-blind comparison of the start does in place.
+   */
+  public static boolean startsWithFolded(String text, String foldedValue) {
+    if (text == null) {
+      return false;
+    }
+    if (isAscii(foldedValue) && isAscii(text)) {
+      return text.regionMatches(true, 0, foldedValue, 0, foldedValue.length());
+    }
+    return fold(text).startsWith(foldedValue);
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The words of folded text: its runs of letters and digits. */
   public static List<String> words(String folded) {
     return Stream.of(folded.split("[^\\p{L}\\p{N}]+")).filter(w -> !w.isEmpty()).toList();

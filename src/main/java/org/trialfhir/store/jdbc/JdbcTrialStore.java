@@ -1,6 +1,8 @@
 package org.trialfhir.store.jdbc;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +46,11 @@ import org.trialfhir.store.jdbc.VersionWrites.NewVersion;
  * once (the primary key on type, id and version enforces it). A writer that loses a race (a deadlock, or two first
  * creations of one resource) is rolled back and retried.
  *
- * <p>Reads: the view is loaded on the first read and then follows the feed every {@value #POLL_MILLIS} ms, so a
+ * <p>Reads: an in-memory view holds which version of each resource is current (no content: about a hundred bytes a
+ * resource); it is loaded on the first read and then follows the feed every {@value #POLL_MILLIS} ms, so a
  * write committed by another instance on the same database is visible here within about that time; this
- * instance's own writes are visible as soon as {@link #apply} returns. Older versions ({@link #vread},
- * {@link #history}) are read from the database.
+ * instance's own writes are visible as soon as {@link #apply} returns. Content is read from the database by primary
+ * key and parsed, through a cache of parsed versions bounded by weight ({@link #CACHE_GZIP_BYTES}).
  */
 public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcTrialStore.class);
@@ -55,12 +59,31 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   private static final int ATTEMPTS = 20;
   /** Feed entries (transactions) applied to the view per step while catching up. */
   private static final int FEED_STEP = 1000;
+  /** Resources per page when handing over the whole store ({@link #current}) or loading the view. */
+  private static final int PAGE = 5000;
+  /**
+   * The parsed-version cache's bound, in stored (gzip) bytes of the versions it holds. A parsed resource takes about
+   * 40 times its gzip size on the heap (HAPI's model objects; a 20 KB JSON Group gzips to 3 KB and parses into
+   * 100-150 KB), so 8 MiB of gzip is some 300 MB of heap: a few thousand trials' resources, the hot set of reads.
+   */
+  static final long CACHE_GZIP_BYTES = 8L * 1024 * 1024;
+  /** Up to this many current resources, {@link #all} reads a type through the cache. */
+  private static final int SMALL_TYPE = 500;
+  /** Own writes kept, with their parsed resources, for {@link #changesSince} without a database round trip. */
+  private static final int RECENT_WRITES = 16;
 
   private final StoreDatabase db;
   private final ResourceCodec codec;
   private final Clock clock;
   private final Object viewLock = new Object();
   private volatile CurrentView view;
+  /** Parsed versions by type, id and version; a version never changes, so nothing is ever stale. */
+  private final Cache<VersionKey, Resource> parsed = Caffeine.newBuilder()
+      .maximumWeight(CACHE_GZIP_BYTES)
+      .weigher((VersionKey key, Resource resource) -> key.weight())
+      .build();
+  /** This instance's last writes by feed position, oldest first; guarded by viewLock. */
+  private final LinkedHashMap<Long, Committed> recent = new LinkedHashMap<>();
   private ScheduledExecutorService poller;
   private boolean pollFailing;
   /** Closes the store when the JVM exits without {@link #close} (Ctrl-C, SIGTERM): H2 then shuts down cleanly. */
@@ -96,7 +119,28 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   private record Planned(List<Pending> pending, List<NewVersion> versions, WriteResult result) {}
 
   /** A committed write: its feed number (0 when nothing was written), its outcome, and the versions for the view. */
-  private record Committed(long seq, WriteResult result, List<CurrentView.Row> rows) {}
+  private record Written(
+      long seq, WriteResult result, List<CurrentView.Row> rows, List<Version> versions, List<Integer> gzipSizes) {}
+
+  /**
+   * A cache key: one version of one resource, with the stored size of its content as the cache's weight (not part of
+   * equality: any size finds the version).
+   */
+  private record VersionKey(String type, String id, int versionId, int weight) {
+    VersionKey(String type, String id, int versionId) {
+      this(type, id, versionId, 0);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof VersionKey k && k.versionId == versionId && k.id.equals(id) && k.type.equals(type);
+    }
+
+    @Override
+    public int hashCode() {
+      return (type.hashCode() * 31 + id.hashCode()) * 31 + versionId;
+    }
+  }
 
   @Override
   public PreparedWrite prepare(List<? extends Change> changes) {
@@ -126,9 +170,9 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        List<Committed> committed = write(prepared);
+        List<Written> committed = write(prepared);
         List<WriteResult> results = new ArrayList<>(committed.size());
-        for (Committed one : committed) {
+        for (Written one : committed) {
           if (one.seq() > 0) {
             showOwnWrite(one);
           }
@@ -144,12 +188,12 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     }
   }
 
-  private List<Committed> write(List<List<Pending>> writes) throws SQLException {
+  private List<Written> write(List<List<Pending>> writes) throws SQLException {
     try (Connection c = db.connection()) {
       try {
-        List<Committed> committed = transaction(c, writes);
+        List<Written> written = transaction(c, writes);
         c.commit();
-        return committed;
+        return written;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -157,7 +201,7 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     }
   }
 
-  private List<Committed> transaction(Connection c, List<List<Pending>> writes) throws SQLException {
+  private List<Written> transaction(Connection c, List<List<Pending>> writes) throws SQLException {
     SortedMap<String, SortedSet<String>> ids = new TreeMap<>();
     for (List<Pending> write : writes) {
       for (Pending p : write) {
@@ -175,18 +219,22 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
       }
     }
     if (written.isEmpty()) {
-      return planned.stream().map(p -> new Committed(0, p.result(), List.of())).toList();
+      return planned.stream().map(p -> unwritten(p.result())).toList();
     }
     long seq = VersionWrites.nextSeqs(c, written.size());
     // Taken under the clock's lock, so lastUpdated follows feed order on one instance.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     VersionWrites.write(c, written, seq, now);
-    List<Committed> committed = new ArrayList<>(planned.size());
+    List<Written> committed = new ArrayList<>(planned.size());
     for (Planned plan : planned) {
-      committed.add(plan.versions().isEmpty() ? new Committed(0, plan.result(), List.of())
-          : new Committed(seq++, plan.result(), viewRows(plan.pending(), plan.versions(), now)));
+      committed.add(plan.versions().isEmpty() ? unwritten(plan.result())
+          : written(seq++, plan.result(), plan.pending(), plan.versions(), now));
     }
     return committed;
+  }
+
+  private static Written unwritten(WriteResult result) {
+    return new Written(0, result, List.of(), List.of(), List.of());
   }
 
   /**
@@ -231,19 +279,24 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     return new Planned(pending, versions, new WriteResult(applied));
   }
 
-  /** The versions just written as the view holds them: stamped copies of the encoded resources. */
-  private static List<CurrentView.Row> viewRows(List<Pending> pending, List<NewVersion> versions, Instant now) {
+  /** The versions just written, for the view (stamps) and for readers (stamped copies of the encoded resources). */
+  private static Written written(
+      long seq, WriteResult result, List<Pending> pending, List<NewVersion> versions, Instant now) {
     Map<String, Pending> byKey = new LinkedHashMap<>();
     pending.forEach(p -> byKey.put(p.change().type() + "/" + p.change().id(), p));
     List<CurrentView.Row> rows = new ArrayList<>(versions.size());
+    List<Version> stamped = new ArrayList<>(versions.size());
+    List<Integer> sizes = new ArrayList<>(versions.size());
     for (NewVersion v : versions) {
+      sizes.add(v.content() == null ? 0 : v.content().length);
       ResourceCodec.Pending encoded = byKey.get(v.type() + "/" + v.id()).encoded();
       // The canonical copy is this write's own; stamping it in place is safe (a retry stamps it again).
       Resource resource = encoded == null ? null
           : ResourceCodec.stamp(encoded.canonical().unstamped(), v.type(), v.id(), v.versionId(), now);
-      rows.add(new CurrentView.Row(v.type(), v.id(), v.versionId(), resource));
+      rows.add(new CurrentView.Row(v.type(), v.id(), v.versionId(), now, resource == null));
+      stamped.add(new Version(v.type(), v.id(), v.versionId(), now, resource));
     }
-    return rows;
+    return new Written(seq, result, rows, stamped, sizes);
   }
 
   private static Current current(Map<String, Map<String, Current>> locked, Change change) {
@@ -253,7 +306,8 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
 
   @Override
   public Optional<Resource> read(String type, String id) {
-    return view().read(type, id);
+    CurrentView.Stamp current = view().current(type, id);
+    return current == null ? Optional.empty() : version(type, id, current.versionId());
   }
 
   @Override
@@ -261,18 +315,30 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     if (versionId == null || !versionId.matches("[1-9][0-9]{0,8}")) {
       return Optional.empty();
     }
-    int version = Integer.parseInt(versionId);
-    CurrentView current = view();
-    if (current.currentVersion(type, id) == version) {
-      return current.read(type, id);
+    return version(type, id, Integer.parseInt(versionId));
+  }
+
+  /** One version, from the cache or else by primary key from the database; empty for a delete or none. */
+  private Optional<Resource> version(String type, String id, int versionId) {
+    VersionKey key = new VersionKey(type, id, versionId);
+    Resource cached = parsed.getIfPresent(key);
+    if (cached != null) {
+      return Optional.of(cached);
     }
+    Optional<StoredRow> row;
     try (Connection c = db.connection()) {
-      Optional<StoredRow> row = VersionReads.version(c, type, id, version);
+      row = VersionReads.version(c, type, id, versionId);
       c.commit();
-      return row.map(this::decode).map(CurrentView.Row::resource);
     } catch (SQLException e) {
       throw new StoreException("cannot read " + type + "/" + id + "/_history/" + versionId + ": " + e.getMessage(), e);
     }
+    if (row.isEmpty() || row.get().content() == null) {
+      return Optional.empty();
+    }
+    Resource resource = decode(row.get());
+    // Two readers of one missing version may both parse it; the first one cached wins, so callers share it.
+    return Optional.of(parsed.asMap().computeIfAbsent(
+        new VersionKey(type, id, versionId, row.get().content().length), k -> resource));
   }
 
   @Override
@@ -281,16 +347,140 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
       List<StoredRow> rows = VersionReads.history(c, type, id);
       c.commit();
       return rows.stream()
-          .map(row -> new Version(type, id, row.versionId(), row.lastUpdated(), decode(row).resource()))
+          .map(this::version)
           .toList();
     } catch (SQLException e) {
       throw new StoreException("cannot read the history of " + type + "/" + id + ": " + e.getMessage(), e);
     }
   }
 
+  /**
+   * A small type (the conformance types) through the cache; a large one by reading its current rows a page at a time
+   * (in id order) and parsing them in parallel, bypassing the cache (which it would only flush). A resource whose row
+   * is newer than the view's version (another instance wrote it since) is read at the view's version by key.
+   */
   @Override
   public List<Resource> all(String type) {
-    return view().all(type);
+    List<Map.Entry<String, CurrentView.Stamp>> listed = view().all(type);
+    if (listed.size() <= SMALL_TYPE) {
+      List<Resource> all = new ArrayList<>(listed.size());
+      for (Map.Entry<String, CurrentView.Stamp> current : listed) {
+        version(type, current.getKey(), current.getValue().versionId()).ifPresent(all::add);
+      }
+      return all;
+    }
+    Map<String, Resource> byId = new HashMap<>();
+    try (Connection c = db.connection()) {
+      String after = "";
+      for (;;) {
+        List<StoredRow> rows = VersionReads.currentOfType(c, type, after, PAGE);
+        c.commit();
+        if (rows.isEmpty()) {
+          break;
+        }
+        for (Version v : rows.parallelStream().map(this::version).toList()) {
+          byId.put(v.id() + "/" + v.versionId(), v.resource());
+        }
+        after = rows.get(rows.size() - 1).id();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the " + type + " resources: " + e.getMessage(), e);
+    }
+    List<Resource> all = new ArrayList<>(listed.size());
+    for (Map.Entry<String, CurrentView.Stamp> current : listed) {
+      int versionId = current.getValue().versionId();
+      Resource resource = byId.get(current.getKey() + "/" + versionId);
+      if (resource == null) {
+        resource = version(type, current.getKey(), versionId).orElse(null);
+      }
+      if (resource != null) {
+        all.add(resource);
+      }
+    }
+    return all;
+  }
+
+  /** How many current resources of the type there are, without reading them. */
+  public int count(String type) {
+    return view().count(type);
+  }
+
+  @Override
+  public long position() {
+    return view().seq();
+  }
+
+  @Override
+  public long current(Consumer<List<Version>> batches) {
+    try (Connection c = db.connection()) {
+      long seq = VersionReads.lastSeq(c);
+      c.commit();
+      createdUpTo(c, seq, true, rows ->
+          // Parsing is what takes time on a large store, and rows are independent.
+          batches.accept(rows.parallelStream().map(this::versionWithoutNarrative).toList()));
+      return seq;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the store: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Hands the current rows of every resource first stored up to feed position {@code upTo} to {@code pages}, in
+   * first-stored order, a range of the feed at a time: ranges grow while they hold fewer than {@link #PAGE} rows
+   * (a feed of updates creates little), and shrink when they hold more.
+   */
+  private static void createdUpTo(Connection c, long upTo, boolean content, Consumer<List<StoredRow>> pages)
+      throws SQLException {
+    long step = 256;
+    for (long after = 0; after < upTo; ) {
+      long end = Math.min(upTo, after + step);
+      List<StoredRow> rows = VersionReads.currentCreatedBetween(c, after, end, content);
+      c.commit();
+      if (!rows.isEmpty()) {
+        pages.accept(rows);
+      }
+      step = rows.size() < PAGE / 2 ? step * 2 : rows.size() > PAGE * 2 ? Math.max(1, step / 2) : step;
+      after = end;
+    }
+  }
+
+  @Override
+  public List<Committed> changesSince(long after, int max) {
+    long upTo = Math.min(position(), after + Math.max(1, max));
+    if (upTo <= after) {
+      return List.of();
+    }
+    synchronized (viewLock) {
+      List<Committed> fromMemory = new ArrayList<>();
+      for (long seq = after + 1; seq <= upTo && recent.containsKey(seq); seq++) {
+        fromMemory.add(recent.get(seq));
+      }
+      if (fromMemory.size() == upTo - after) {
+        return fromMemory;
+      }
+    }
+    try (Connection c = db.connection()) {
+      List<VersionReads.FeedRow> rows = VersionReads.changesWithSeq(c, after, upTo);
+      c.commit();
+      List<Committed> committed = new ArrayList<>();
+      List<Version> versions = new ArrayList<>();
+      long seq = -1;
+      List<Version> decoded = rows.parallelStream().map(r -> versionWithoutNarrative(r.row())).toList();
+      for (int i = 0; i < rows.size(); i++) {
+        if (rows.get(i).seq() != seq && !versions.isEmpty()) {
+          committed.add(new Committed(seq, versions));
+          versions = new ArrayList<>();
+        }
+        seq = rows.get(i).seq();
+        versions.add(decoded.get(i));
+      }
+      if (!versions.isEmpty()) {
+        committed.add(new Committed(seq, versions));
+      }
+      return committed;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the change feed: " + e.getMessage(), e);
+    }
   }
 
   /** Whether a resource of this type was ever stored here, even if since deleted (the serve command asks). */
@@ -336,11 +526,9 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
       if (view == null) {
         try (Connection c = db.connection()) {
           long seq = VersionReads.lastSeq(c);
-          List<StoredRow> rows = VersionReads.current(c);
           c.commit();
           CurrentView fresh = new CurrentView(seq);
-          // Parsing is what takes time on a large store, and rows are independent.
-          fresh.apply(rows.parallelStream().map(this::decode).toList(), seq);
+          createdUpTo(c, seq, false, rows -> fresh.apply(rows.stream().map(JdbcTrialStore::stamp).toList(), seq));
           view = fresh;
           catchUp();
         } catch (SQLException e) {
@@ -358,15 +546,25 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   }
 
   /** After a commit: apply it to the view directly when it is the next feed entry, else catch up from the feed. */
-  private void showOwnWrite(Committed committed) {
+  private void showOwnWrite(Written written) {
+    for (int i = 0; i < written.versions().size(); i++) {
+      Version v = written.versions().get(i);
+      if (v.resource() != null) {
+        parsed.put(new VersionKey(v.type(), v.id(), v.versionId(), written.gzipSizes().get(i)), v.resource());
+      }
+    }
     if (view == null) {
       return;
     }
     synchronized (viewLock) {
+      recent.put(written.seq(), new Committed(written.seq(), written.versions()));
+      if (recent.size() > RECENT_WRITES) {
+        recent.remove(recent.keySet().iterator().next());
+      }
       CurrentView current = view;
-      if (current.seq() == committed.seq() - 1) {
-        current.apply(committed.rows(), committed.seq());
-      } else if (current.seq() < committed.seq()) {
+      if (current.seq() == written.seq() - 1) {
+        current.apply(written.rows(), written.seq());
+      } else if (current.seq() < written.seq()) {
         try {
           catchUp();
         } catch (SQLException e) {
@@ -401,17 +599,32 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
       long last = VersionReads.lastSeq(c);
       while (current.seq() < last) {
         long upTo = Math.min(last, current.seq() + FEED_STEP);
-        List<StoredRow> rows = VersionReads.changes(c, current.seq(), upTo);
-        current.apply(rows.stream().map(this::decode).toList(), upTo);
+        List<VersionReads.FeedRow> rows = VersionReads.changeStamps(c, current.seq(), upTo);
+        current.apply(rows.stream().map(r -> stamp(r.row())).toList(), upTo);
       }
       c.commit();
     }
   }
 
-  private CurrentView.Row decode(StoredRow row) {
+  /** A row read with its content as a stored version (a delete without a resource). */
+  private Version version(StoredRow row) {
+    return new Version(row.type(), row.id(), row.versionId(), row.lastUpdated(), decode(row));
+  }
+
+  private Version versionWithoutNarrative(StoredRow row) {
     Resource resource = row.content() == null ? null
+        : codec.decodeWithoutNarrative(row.content(), row.type(), row.id(), row.versionId(), row.lastUpdated());
+    return new Version(row.type(), row.id(), row.versionId(), row.lastUpdated(), resource);
+  }
+
+  private Resource decode(StoredRow row) {
+    return row.content() == null ? null
         : codec.decode(row.content(), row.type(), row.id(), row.versionId(), row.lastUpdated());
-    return new CurrentView.Row(row.type(), row.id(), row.versionId(), resource);
+  }
+
+  /** A row read without content as the view holds it. */
+  private static CurrentView.Row stamp(StoredRow row) {
+    return new CurrentView.Row(row.type(), row.id(), row.versionId(), row.lastUpdated(), row.content() == null);
   }
 
   private static String checkedId(Change change) {

@@ -120,6 +120,77 @@ final class ResourceCodec {
     return stamp(resource, type, id, versionId, lastUpdated);
   }
 
+  /**
+   * {@link #decode} without the narrative ({@code text}): for readers that only index values. The narrative's XHTML is
+   * what costs most to parse in our resources, and no search parameter reads it.
+   */
+  Resource decodeWithoutNarrative(byte[] gzip, String type, String id, int versionId, Instant lastUpdated) {
+    String json = withoutMember(new String(gunzip(gzip), StandardCharsets.UTF_8), "text");
+    return stamp((Resource) parser().parseResource(json), type, id, versionId, lastUpdated);
+  }
+
+  /** The JSON object without its top-level member {@code name} (unchanged when it has none). */
+  static String withoutMember(String json, String name) {
+    String key = "\"" + name + "\":";
+    int depth = 0;
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        if (depth == 1 && json.startsWith(key, i)) {
+          int end = endOfValue(json, i + key.length());
+          int from = json.charAt(i - 1) == ',' ? i - 1 : i;
+          int to = from == i && end < json.length() && json.charAt(end) == ',' ? end + 1 : end;
+          return json.substring(0, from) + json.substring(to);
+        }
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        depth++;
+      } else if (c == '}' || c == ']') {
+        depth--;
+      }
+    }
+    return json;
+  }
+
+  /** Where the JSON value starting at {@code start} ends (the index after it). */
+  private static int endOfValue(String json, int start) {
+    int depth = 0;
+    boolean inString = false;
+    for (int i = start; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+          if (depth == 0) {
+            return i + 1;
+          }
+        }
+      } else if (depth == 0 && (c == ',' || c == '}' || c == ']')) {
+        // The end of a number, true, false or null.
+        return i;
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        depth++;
+      } else if (c == '}' || c == ']') {
+        depth--;
+        if (depth == 0) {
+          return i + 1;
+        }
+      }
+    }
+    return json.length();
+  }
+
   /** Sets the versioned id and {@code meta.versionId}/{@code meta.lastUpdated}, in place; returns the resource. */
   static Resource stamp(Resource resource, String type, String id, int versionId, Instant lastUpdated) {
     resource.setIdElement(new IdType(type, id, String.valueOf(versionId)));

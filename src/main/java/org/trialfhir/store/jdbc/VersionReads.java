@@ -31,19 +31,96 @@ final class VersionReads {
     }
   }
 
-  /** The current version of every resource ever stored (deletes too), in first-stored order. */
-  static List<StoredRow> current(Connection c) throws SQLException {
+  /**
+   * The current versions (deletes too) of the resources first stored by the changes numbered {@code after + 1} to
+   * {@code upTo}, in first-stored order; content only when asked for. Read by ranges of the feed, which the index on
+   * the first-stored position serves in H2 and PostgreSQL alike, so a store of millions is read a range at a time
+   * (H2's driver reads a whole result into memory).
+   */
+  static List<StoredRow> currentCreatedBetween(Connection c, long after, long upTo, boolean content)
+      throws SQLException {
+    String sql = "SELECT c.res_type, c.res_id, c.version_id, v.last_updated, " + (content ? "v.content" : "c.deleted")
+        + " FROM resource_current c JOIN resource_version v"
+        + " ON v.res_type = c.res_type AND v.res_id = c.res_id AND v.version_id = c.version_id"
+        + " WHERE c.created_seq > ? AND c.created_seq <= ? ORDER BY c.created_seq, c.created_ord";
+    List<StoredRow> rows = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setFetchSize(FETCH_SIZE);
+      ps.setLong(1, after);
+      ps.setLong(2, upTo);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(row(rs, content));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * The current versions, with content, of at most {@code limit} live resources of a type whose ids come after
+   * {@code afterId} (in id order, which the primary key serves).
+   */
+  static List<StoredRow> currentOfType(Connection c, String type, String afterId, int limit) throws SQLException {
     return rows(c, "SELECT c.res_type, c.res_id, c.version_id, v.last_updated, v.content"
         + " FROM resource_current c JOIN resource_version v"
         + " ON v.res_type = c.res_type AND v.res_id = c.res_id AND v.version_id = c.version_id"
-        + " ORDER BY c.created_seq, c.created_ord");
+        + " WHERE c.res_type = ? AND c.res_id > ? AND NOT c.deleted ORDER BY c.res_id FETCH FIRST " + limit
+        + " ROWS ONLY", type, afterId);
   }
 
-  /** Every version written by the changes numbered {@code after + 1} to {@code upTo}, in feed order. */
-  static List<StoredRow> changes(Connection c, long after, long upTo) throws SQLException {
-    return rows(c, "SELECT res_type, res_id, version_id, last_updated, content FROM resource_version"
-        + " WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq, change_ord", after, upTo);
+  /** {@link #changesWithSeq} without content: what the current view needs. */
+  static List<FeedRow> changeStamps(Connection c, long after, long upTo) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT res_type, res_id, version_id, last_updated, deleted,"
+        + " change_seq FROM resource_version WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq, change_ord")) {
+      ps.setFetchSize(FETCH_SIZE);
+      ps.setLong(1, after);
+      ps.setLong(2, upTo);
+      List<FeedRow> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new FeedRow(row(rs, false), rs.getLong(6)));
+        }
+      }
+      return rows;
+    }
   }
+
+  /**
+   * Every version written by the changes numbered {@code after + 1} to {@code upTo}, in feed order, each with its
+   * feed position.
+   */
+  static List<FeedRow> changesWithSeq(Connection c, long after, long upTo) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT res_type, res_id, version_id, last_updated, content,"
+        + " change_seq FROM resource_version WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq, change_ord")) {
+      ps.setFetchSize(FETCH_SIZE);
+      ps.setLong(1, after);
+      ps.setLong(2, upTo);
+      List<FeedRow> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new FeedRow(row(rs, true), rs.getLong(6)));
+        }
+      }
+      return rows;
+    }
+  }
+
+  /** A stored version and the feed position of the write that stored it. */
+  record FeedRow(StoredRow row, long seq) {}
+
+  /**
+   * Columns 1-5 as a row: type, id, version, last updated, then the content (with content) or the deleted flag
+   * (without: a row without content then stands for a live version when not deleted).
+   */
+  private static StoredRow row(ResultSet rs, boolean content) throws SQLException {
+    byte[] bytes = content ? rs.getBytes(5) : rs.getBoolean(5) ? null : NO_CONTENT;
+    return new StoredRow(rs.getString(1), rs.getString(2), rs.getInt(3),
+        rs.getObject(4, OffsetDateTime.class).toInstant(), bytes);
+  }
+
+  /** Stands for content not read (a live version) in rows read without content. */
+  static final byte[] NO_CONTENT = new byte[0];
 
   /** Every version of one resource, oldest first. */
   static List<StoredRow> history(Connection c, String type, String id) throws SQLException {

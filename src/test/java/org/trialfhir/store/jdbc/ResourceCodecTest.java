@@ -25,7 +25,7 @@ import org.trialfhir.source.TrialReaders;
 /**
  * {@link ResourceCodec}: what it stores for a converted resource is exactly what HAPI gives when the resource's JSON
  * is parsed and encoded again (the canonical form a read-back and re-write hashes the same as), although it gives
- * decimals their plain form instead of parsing.
+ * decimals their plain form instead of parsing; and the narrative it drops before an index parses stored JSON.
  */
 class ResourceCodecTest {
   private static final FhirContext CTX = FhirContext.forR4Cached();
@@ -73,6 +73,22 @@ class ResourceCodecTest {
     assertEquals(parser().encodeResourceToString(parser().parseResource(parser().encodeResourceToString(activity)))
         .replace("\"resourceType\":\"ActivityDefinition\",", "\"resourceType\":\"ActivityDefinition\",\"id\":\"a\","),
         stored);
+  }
+
+  @Test
+  void withoutMemberDropsOnlyTheTopLevelMember() {
+    // In the middle, as HAPI writes it; quotes, braces and "text": inside strings do not confuse it.
+    assertEquals("{\"resourceType\":\"Group\",\"id\":\"g\",\"actual\":false}",
+        ResourceCodec.withoutMember("{\"resourceType\":\"Group\",\"id\":\"g\",\"text\":{\"status\":\"generated\","
+            + "\"div\":\"<div xmlns=\\\"x\\\">{ \\\"text\\\": ] }</div>\"},\"actual\":false}", "text"));
+    // First and last member.
+    assertEquals("{\"id\":\"g\"}", ResourceCodec.withoutMember("{\"text\":{\"a\":[1,{\"b\":2}]},\"id\":\"g\"}", "text"));
+    assertEquals("{\"id\":\"g\"}", ResourceCodec.withoutMember("{\"id\":\"g\",\"text\":{\"a\":1}}", "text"));
+    // A nested "text" (a CodeableConcept's) stays; so does a string value that reads "text":.
+    String nested = "{\"condition\":[{\"text\":\"Leukemia\"}],\"title\":\"\\\"text\\\":{}\"}";
+    assertEquals(nested, ResourceCodec.withoutMember(nested, "text"));
+    // A primitive member.
+    assertEquals("{\"a\":1}", ResourceCodec.withoutMember("{\"text\":true,\"a\":1}", "text"));
   }
 
   private static IParser parser() {
