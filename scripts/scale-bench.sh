@@ -373,7 +373,8 @@ for key in $SCENARIOS; do
   wrk -t"$THREADS" -c"${CONNECTIONS%% *}" -d"$WARMUP" --timeout "$TIMEOUT" $(wrk_target "$key") > /dev/null
   wait_idle > /dev/null
   for connections in $CONNECTIONS; do
-    [[ $key == page10 ]] && PAGE10_URL=$(page10)  # a fresh search: stored searches are kept for a while only
+    # A fresh search for each run (stored searches are kept a while only); the last one if that fails.
+    [[ $key == page10 ]] && { fresh=$(page10) && PAGE10_URL=$fresh || true; }
     profiling=
     if [[ ${PROFILE:-0} == 1 && $connections == "$last_connections" ]]; then
       profiling=$RUN/profile-$key-c$connections.jfr
