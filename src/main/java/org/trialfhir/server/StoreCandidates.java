@@ -13,7 +13,8 @@ import org.trialfhir.store.TrialStore;
 /**
  * The {@link TrialMatcher} over the store's current trials: every ResearchStudy with the Group its enrollment points
  * to and the countries of its sites. Built on first use and rebuilt when the store's ResearchStudies, Groups or
- * Locations change, so a match never reads eligibility text twice for the same versions.
+ * Locations change, reading again only the studies whose ResearchStudy or Group changed, so a match never reads
+ * eligibility text twice for the same versions.
  */
 final class StoreCandidates {
   private final TrialStore store;
@@ -41,7 +42,10 @@ final class StoreCandidates {
       current = built;
       if (current == null || !same(current.studies(), studies) || !same(current.groups(), groups)
           || !same(current.locations(), locations)) {
-        current = new Built(TrialMatcher.of(candidates(studies), evaluator), studies, groups, locations);
+        // From the previous matcher: only the studies whose ResearchStudy or Group changed are read again.
+        TrialMatcher matcher = TrialMatcher.of(candidates(studies), evaluator,
+            current == null ? null : current.matcher());
+        current = new Built(matcher, studies, groups, locations);
         built = current;
       }
       return current.matcher();
