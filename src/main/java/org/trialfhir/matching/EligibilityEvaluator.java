@@ -75,7 +75,7 @@ public final class EligibilityEvaluator {
     for (int i = 0; i < byPosition.length; i++) {
       Criterion criterion = criteria.get(i);
       if (!criterion.isHeader()) {
-        byPosition[i] = facts.result(criterion);
+        byPosition[i] = result(criterion, facts);
       }
     }
     // Headings take their sub-criteria's status; the deepest first, so nested headings see their children's.
@@ -194,14 +194,23 @@ public final class EligibilityEvaluator {
   }
 
   /** A criterion that is not a heading, with its evidence and the reasons for its status. */
-  CriterionResult result(Criterion c, PatientFacts facts) {
+  static CriterionResult result(Criterion c, PatientFacts facts) {
     if (!c.computable()) {
       return c.notComputable();
     }
+    RuleOutcome outcome = facts.outcome(c.rule());
+    return result(c.id(), c.text(), c.exclude(), outcome.status(), c.rule().topicCodes(), outcome.evidence(),
+        outcome.explanation(), c.rule().coded());
+  }
+
+  /** What a rule gives for a patient: the status, the evidence, and the reasons in words. */
+  record RuleOutcome(CriterionStatus status, List<Evidence> evidence, String explanation) {}
+
+  /** A rule's status with its evidence and reasons (the same for every criterion with that rule). */
+  RuleOutcome outcome(CriterionRule rule, PatientFacts facts) {
     Trace trace = new Trace();
-    CriterionStatus status = status(c.rule(), facts, trace);
-    return result(c.id(), c.text(), c.exclude(), status, c.rule().topicCodes(), trace.evidence,
-        String.join("; ", trace.reasons), c.rule().coded());
+    CriterionStatus status = status(rule, facts, trace);
+    return new RuleOutcome(status, List.copyOf(trace.evidence), String.join("; ", trace.reasons));
   }
 
   /** The status of a computable criterion (not a heading) with this rule. */

@@ -7,11 +7,12 @@ import java.util.Map;
 
 /**
  * One patient on one evaluation day, with what has been found about them so far: the outcome of each threshold,
- * topic mention and limit condition, the result of each criterion, and the result of each study condition set, age
- * range and sex. Studies repeat these (the same "ANC ≥ 1.0 ×10^9/L", the same age range, the same conditions, often
- * the same criterion across thousands of them), so one match works each out once and every study after the first
- * looks it up. Lookups are by identity: equal parts of different studies are one instance when the studies were read
- * with one {@link Interner}; others are worked out again, with the same result.
+ * topic mention and limit condition, the outcome of each criterion rule (with its evidence and explanation), and the
+ * result of each study condition set, age range and sex. Studies repeat these (the same "ANC ≥ 1.0 ×10^9/L", the
+ * same age range, the same conditions, often the same criterion across thousands of them), so one match works each
+ * out once and every study after the first looks it up. Lookups are by identity: equal parts of different studies are
+ * one instance when the studies were read with one {@link Interner}; others are worked out again, with the same
+ * result.
  *
  * <p>Not thread-safe: one per match and thread.
  */
@@ -26,7 +27,7 @@ final class PatientFacts {
   private final Map<StudyCriteria.AgeRange, CriterionResult> ages = new IdentityHashMap<>();
   private final Map<String, CriterionResult> sexes = new HashMap<>();
   private final Map<Criterion.HeadingCondition, Boolean> headingConditions = new IdentityHashMap<>();
-  private final Map<Criterion, CriterionResult> results = new IdentityHashMap<>();
+  private final Map<CriterionRule, EligibilityEvaluator.RuleOutcome> rules = new IdentityHashMap<>();
 
   PatientFacts(EligibilityEvaluator evaluator, PatientData patient, LocalDate on) {
     this.evaluator = evaluator;
@@ -42,9 +43,9 @@ final class PatientFacts {
     return on;
   }
 
-  /** The result of a criterion that is not a heading, with its evidence and explanation: what an answer shows. */
-  CriterionResult result(Criterion criterion) {
-    return results.computeIfAbsent(criterion, c -> evaluator.result(c, this));
+  /** A criterion rule's status, evidence and explanation: what an answer shows of each criterion with that rule. */
+  EligibilityEvaluator.RuleOutcome outcome(CriterionRule rule) {
+    return rules.computeIfAbsent(rule, r -> evaluator.outcome(r, this));
   }
 
   LimitEvaluator.Outcome threshold(Threshold threshold) {
