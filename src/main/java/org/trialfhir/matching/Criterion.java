@@ -5,8 +5,9 @@ import java.util.Set;
 
 /**
  * One inclusion or exclusion criterion of a study, read once for every patient: its text and id, its computable
- * limits, the topics named in it, whether those cover its whole text, the condition its heading restricts it to
- * ("Sjögren's syndrome: ..."), and the ids of its sub-criteria when it is a heading for them ("... as follows:").
+ * limits, the topics named in it, what decides its status ({@link CriterionRule}: among others whether the limits and
+ * topics cover its whole text, and the condition its heading restricts it to, "Sjögren's syndrome: ..."), and the ids
+ * of its sub-criteria when it is a heading for them ("... as follows:").
  */
 record Criterion(
     String id,
@@ -14,8 +15,7 @@ record Criterion(
     boolean exclude,
     List<Limit> limits,
     List<TopicMention> topics,
-    boolean covered,
-    HeadingCondition heading,
+    CriterionRule rule,
     List<String> children) {
 
   /** A disease a criterion's heading names: the criterion applies to patients with it. */
@@ -31,6 +31,16 @@ record Criterion(
   /** Whether any limit or topic lets patient data decide it. */
   boolean computable() {
     return !limits.isEmpty() || !topics.isEmpty();
+  }
+
+  /** Whether the limits and topics cover its whole text (only then can its limits and topics make it met). */
+  boolean covered() {
+    return rule.covered();
+  }
+
+  /** The disease its heading restricts it to, or null. */
+  HeadingCondition heading() {
+    return rule.heading();
   }
 
   /** The result of a criterion no patient data can decide, the same for every patient. */

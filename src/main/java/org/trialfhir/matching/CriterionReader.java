@@ -63,9 +63,16 @@ final class CriterionReader {
   private static final Pattern NUMBER_WORD = Pattern.compile("\\d+(?:[a-z]*)");
 
   private final MatchVocabulary vocabulary;
+  private final Interner interner;
 
   CriterionReader(MatchVocabulary vocabulary) {
+    this(vocabulary, new Interner());
+  }
+
+  /** A reader that shares equal criteria, topic mentions and headings through {@code interner}. */
+  CriterionReader(MatchVocabulary vocabulary, Interner interner) {
     this.vocabulary = vocabulary;
+    this.interner = interner;
   }
 
   Criterion read(String id, String text, boolean exclude, List<Limit> limits, List<String> children) {
@@ -75,7 +82,8 @@ final class CriterionReader {
     if (h.find()) {
       String name = MatchText.normalize(h.group(1));
       heading = vocabulary.snomedOfName(name)
-          .map(code -> new Criterion.HeadingCondition(h.group(1).strip(), code, ConditionNames.stems(name)))
+          .map(code -> interner.intern(new Criterion.HeadingCondition(h.group(1).strip(), code,
+              ConditionNames.stems(name))))
           .orElse(null);
       body = body.substring(h.end());
     }
@@ -100,8 +108,9 @@ final class CriterionReader {
       residual.removeAll(MatchText.words(MatchText.normalize(limit.condition())));
     }
     residual.removeIf(word -> NUMBER_WORD.matcher(word).matches() && unitTail(word, limits));
-    return new Criterion(id, text, exclude, List.copyOf(limits), List.copyOf(topics), residual.isEmpty(), heading,
-        List.copyOf(children));
+    CriterionRule rule = interner.intern(CriterionRule.of(limits, topics, residual.isEmpty(), heading));
+    return interner.intern(new Criterion(id, text, exclude, List.copyOf(limits), List.copyOf(topics), rule,
+        List.copyOf(children)));
   }
 
   /** A number, or a number glued to a unit of one of the limits ("30ml"). */
@@ -136,8 +145,8 @@ final class CriterionReader {
         }
         Set<String> mustSay = new HashSet<>(near);
         mustSay.retainAll(RESTRICTIVE);
-        found.add(new TopicMention(topic, at.phrase(), Set.copyOf(mustSay), near.contains("active"), window(clause),
-            insufficient(topic, clause)));
+        found.add(interner.intern(new TopicMention(topic, at.phrase(), Set.copyOf(mustSay), near.contains("active"),
+            window(clause), insufficient(topic, clause))));
       }
     }
     return found;

@@ -21,17 +21,26 @@ public enum CriterionStatus {
     return code;
   }
 
-  /** All of several requirements: not-met if any is, met if all are, else unknown. */
+  /** All of several requirements: not-met if any is, met if all are, else unknown (also when there are none). */
   static CriterionStatus all(Iterable<CriterionStatus> statuses) {
-    boolean allMet = true;
-    boolean any = false;
+    CriterionStatus all = null;
     for (CriterionStatus status : statuses) {
-      any = true;
-      if (status == NOT_MET) {
-        return NOT_MET;
-      }
-      allMet &= status == MET;
+      all = and(all, status);
     }
-    return any && allMet ? MET : UNKNOWN;
+    return all == null ? UNKNOWN : all;
+  }
+
+  /**
+   * {@link #all} one requirement at a time, without a list: the status of {@code soFar} (null for none yet) and
+   * {@code next}.
+   */
+  static CriterionStatus and(CriterionStatus soFar, CriterionStatus next) {
+    if (soFar == null) {
+      return next;
+    }
+    if (soFar == NOT_MET || next == NOT_MET) {
+      return NOT_MET;
+    }
+    return soFar == MET && next == MET ? MET : UNKNOWN;
   }
 }

@@ -3,10 +3,8 @@ package org.trialfhir.matching;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.ResearchStudy;
@@ -45,46 +43,86 @@ public final class EligibilityEvaluator {
 
   /** Evaluates a study (its Group may be null) for a patient on a day. */
   public StudyEvaluation evaluate(ResearchStudy study, Group eligibility, PatientData patient, LocalDate on) {
-    return evaluate(read(study, eligibility), patient, on);
+    return evaluate(read(study, eligibility, new Interner()), facts(patient, on));
   }
 
-  /** Reads a study's eligibility once, for evaluating many patients (see {@link TrialMatcher}). */
-  StudyCriteria read(ResearchStudy study, Group eligibility) {
-    return StudyCriteria.of(study, eligibility, vocabulary);
+  /**
+   * Reads a study's eligibility once, for evaluating many patients (see {@link TrialMatcher}), sharing parts equal
+   * to other studies' through the interner.
+   */
+  StudyCriteria read(ResearchStudy study, Group eligibility, Interner interner) {
+    return StudyCriteria.of(study, eligibility, vocabulary, interner);
   }
 
-  StudyEvaluation evaluate(StudyCriteria study, PatientData patient, LocalDate on) {
-    List<CriterionResult> results = new ArrayList<>();
-    if (!study.conditionLabels().isEmpty()) {
-      results.add(condition(study, patient));
-    }
-    if (study.age() != null) {
-      results.add(age(study.age(), patient, on));
-    }
-    if (study.sex() != null) {
-      results.add(sex(study.sex(), patient));
-    }
-    Map<String, CriterionResult> byId = new LinkedHashMap<>();
-    for (Criterion criterion : study.criteria()) {
-      byId.put(criterion.id(), criterion.isHeader() ? null
-          : criterion.computable() ? criterion(criterion, patient, on) : criterion.notComputable());
+  /** A patient on a day, to evaluate against many studies. */
+  PatientFacts facts(PatientData patient, LocalDate on) {
+    return new PatientFacts(this, patient, on);
+  }
+
+  LimitEvaluator limits() {
+    return limits;
+  }
+
+  TopicEvaluator topics() {
+    return topics;
+  }
+
+  /** Evaluates a study with every criterion's detail: texts, evidence and explanations. */
+  StudyEvaluation evaluate(StudyCriteria study, PatientFacts facts) {
+    List<CriterionResult> results = new ArrayList<>(core(study, facts));
+    List<Criterion> criteria = study.criteria();
+    CriterionResult[] byPosition = new CriterionResult[criteria.size()];
+    for (int i = 0; i < byPosition.length; i++) {
+      Criterion criterion = criteria.get(i);
+      if (!criterion.isHeader()) {
+        byPosition[i] = result(criterion, facts);
+      }
     }
     // Headings take their sub-criteria's status; the deepest first, so nested headings see their children's.
-    for (Criterion header : study.headersDeepestFirst()) {
-      byId.put(header.id(), heading(header, byId));
+    for (StudyCriteria.Heading heading : study.headingsDeepestFirst()) {
+      byPosition[heading.position()] = heading(criteria.get(heading.position()), heading, byPosition);
     }
-    results.addAll(byId.values());
+    results.addAll(Arrays.asList(byPosition));
     return StudyEvaluation.of(study.id(), results);
   }
 
-  CriterionResult condition(StudyCriteria study, PatientData patient) {
-    String text = "Has one of the study's conditions: " + String.join("; ", study.conditionLabels());
+  /**
+   * A grader fed with all of the study but its decidable criteria: its conditions, age range and sex, and the criteria
+   * no patient data can decide. With the statuses of the {@link StudyCriteria#decidable()} criteria added (those of
+   * their rules, {@link #status(CriterionRule, PatientFacts)}), it gives the grade and score of {@link
+   * #evaluate(StudyCriteria, PatientFacts)} without building any text: what ranking the studies needs. Headings are
+   * not counted (their statuses repeat their sub-criteria's), so the grade needs none of them.
+   */
+  StudyEvaluation.Grader grader(StudyCriteria study, PatientFacts facts) {
+    StudyEvaluation.Grader grader = new StudyEvaluation.Grader();
+    core(study, facts).forEach(grader::add);
+    grader.addUndecidable(study.undecidable());
+    return grader;
+  }
+
+  /** The results of the study's conditions, age range and sex, those it states. */
+  private static List<CriterionResult> core(StudyCriteria study, PatientFacts facts) {
+    List<CriterionResult> core = new ArrayList<>(3);
+    if (!study.conditionLabels().isEmpty()) {
+      core.add(facts.conditions(study.conditions()));
+    }
+    if (study.age() != null) {
+      core.add(facts.age(study.age()));
+    }
+    if (study.sex() != null) {
+      core.add(facts.sex(study.sex()));
+    }
+    return core;
+  }
+
+  CriterionResult condition(StudyCriteria.Conditions study, PatientData patient) {
+    String text = "Has one of the study's conditions: " + String.join("; ", study.labels());
     if (patient.conditions().isEmpty()) {
       return result("condition", text, false, CriterionStatus.UNKNOWN, List.of(), List.of(),
           "the patient data hold no diagnosis", true);
     }
-    Optional<DiagnosisMatcher.Match> match = DiagnosisMatcher.match(study.conditionSnomed(), study.conditionForms(),
-        study.conditionLabels(), patient.conditions());
+    Optional<DiagnosisMatcher.Match> match = DiagnosisMatcher.match(study.snomed(), study.forms(), study.labels(),
+        patient.conditions());
     if (match.isPresent()) {
       return result("condition", text, false, CriterionStatus.MET, List.of(),
           List.of(new Evidence(match.get().condition().reference(), match.get().condition().label())),
@@ -142,7 +180,7 @@ public final class EligibilityEvaluator {
     };
   }
 
-  private CriterionResult sex(String sex, PatientData patient) {
+  CriterionResult sex(String sex, PatientData patient) {
     String text = "Sex: " + sex;
     String gender = patient.gender();
     if (gender == null || !(gender.equals("male") || gender.equals("female"))) {
@@ -155,130 +193,169 @@ public final class EligibilityEvaluator {
         "Patient.gender is " + gender + (same ? "" : "; the study enrolls " + sex + " patients only"), true);
   }
 
-  private CriterionResult criterion(Criterion c, PatientData patient, LocalDate on) {
-    List<Evidence> evidence = new ArrayList<>();
-    List<String> reasons = new ArrayList<>();
-    List<CriterionStatus> statuses = new ArrayList<>();
-    if (!c.limits().isEmpty()) {
-      statuses.add(limits(c, patient, on, evidence, reasons));
+  /** A criterion that is not a heading, with its evidence and the reasons for its status. */
+  static CriterionResult result(Criterion c, PatientFacts facts) {
+    if (!c.computable()) {
+      return c.notComputable();
     }
-    // A topic may be named several times ("cellular therapy ..., such as TCR-T therapy, CAR-T therapy"): it is
-    // present if any naming finds it, absent if every one shows it absent.
-    Map<String, TopicEvaluator.Outcome> byTopic = new LinkedHashMap<>();
-    for (TopicMention mention : c.topics()) {
-      TopicEvaluator.Outcome outcome = topics.evaluate(mention, patient, on);
-      byTopic.merge(mention.topic(), outcome, (a, b) -> b.state().ordinal() < a.state().ordinal() ? b : a);
-    }
-    boolean anyPresent = false;
-    boolean allAbsent = true;
-    for (TopicEvaluator.Outcome outcome : byTopic.values()) {
-      outcome.evidence().stream().filter(e -> !evidence.contains(e)).forEach(evidence::add);
-      reasons.add(outcome.explanation());
-      anyPresent |= outcome.state() == TopicEvaluator.State.PRESENT;
-      allAbsent &= outcome.state() == TopicEvaluator.State.ABSENT;
-    }
-    List<String> topicCodes = List.copyOf(byTopic.keySet());
-    if (!byTopic.isEmpty()) {
-      statuses.add(anyPresent ? CriterionStatus.NOT_MET : allAbsent ? CriterionStatus.MET : CriterionStatus.UNKNOWN);
-    }
-    CriterionStatus status = CriterionStatus.all(statuses);
-    if (status == CriterionStatus.MET && !c.covered()) {
-      status = CriterionStatus.UNKNOWN;
-      reasons.add("the rest of the criterion is not computable: review its text");
-    }
-    if (c.heading() != null && status == CriterionStatus.NOT_MET) {
-      Optional<DiagnosisMatcher.Match> has = DiagnosisMatcher.has(c.heading(), patient.conditions());
-      if (has.isEmpty()) {
-        status = CriterionStatus.UNKNOWN;
-        reasons.add("it applies to patients with " + c.heading().name() + ", which the patient data do not show");
-      }
-    }
-    return result(c.id(), c.text(), c.exclude(), status, topicCodes, evidence, String.join("; ", reasons),
-        c.limits().stream().anyMatch(l -> l.loinc() != null) || !c.topics().isEmpty());
+    RuleOutcome outcome = facts.outcome(c.rule());
+    return result(c.id(), c.text(), c.exclude(), outcome.status(), c.rule().topicCodes(), outcome.evidence(),
+        outcome.explanation(), c.rule().coded());
+  }
+
+  /** What a rule gives for a patient: the status, the evidence, and the reasons in words. */
+  record RuleOutcome(CriterionStatus status, List<Evidence> evidence, String explanation) {}
+
+  /** A rule's status with its evidence and reasons (the same for every criterion with that rule). */
+  RuleOutcome outcome(CriterionRule rule, PatientFacts facts) {
+    Trace trace = new Trace();
+    CriterionStatus status = status(rule, facts, trace);
+    return new RuleOutcome(status, List.copyOf(trace.evidence), String.join("; ", trace.reasons));
+  }
+
+  /** The status of a computable criterion (not a heading) with this rule. */
+  CriterionStatus status(CriterionRule rule, PatientFacts facts) {
+    return status(rule, facts, Trace.OFF);
   }
 
   /**
-   * The criterion's limits, grouped by analyte: a conditional limit replaces the unconditional ones of its analyte
-   * when its condition holds, and is dropped when it does not; when that is unknown, both readings must agree.
+   * A computable criterion's status, from its limits and topics; with the evidence and reasons written into the
+   * trace when it is on. Both the ranking of every candidate ({@link #grader}) and the detail of the studies
+   * answered ({@link #evaluate(StudyCriteria, PatientFacts)}) come from here, so they cannot disagree.
    */
-  private CriterionStatus limits(Criterion c, PatientData patient, LocalDate on, List<Evidence> evidence,
-      List<String> reasons) {
-    Map<String, List<Limit>> unconditional = new LinkedHashMap<>();
-    Map<String, Map<String, List<Limit>>> conditional = new LinkedHashMap<>();
-    for (Limit limit : c.limits()) {
-      if (limit.condition() == null) {
-        unconditional.computeIfAbsent(limit.analyteKey(), k -> new ArrayList<>()).add(limit);
-      } else {
-        conditional.computeIfAbsent(limit.analyteKey(), k -> new LinkedHashMap<>())
-            .computeIfAbsent(limit.condition(), k -> new ArrayList<>()).add(limit);
+  private CriterionStatus status(CriterionRule rule, PatientFacts facts, Trace trace) {
+    CriterionStatus status = rule.thresholds().isEmpty() ? null : limits(rule, facts, trace);
+    // A topic may be named several times ("cellular therapy ..., such as TCR-T therapy, CAR-T therapy"): it is
+    // present if any naming finds it, absent if every one shows it absent.
+    if (!rule.byTopic().isEmpty()) {
+      boolean anyPresent = false;
+      boolean allAbsent = true;
+      for (CriterionRule.TopicMentions topic : rule.byTopic()) {
+        TopicEvaluator.Outcome outcome = null;
+        for (TopicMention mention : topic.mentions()) {
+          TopicEvaluator.Outcome next = facts.mention(mention);
+          outcome = outcome == null || next.state().ordinal() < outcome.state().ordinal() ? next : outcome;
+        }
+        outcome.evidence().forEach(trace::evidence);
+        trace.reason(outcome.explanation());
+        anyPresent |= outcome.state() == TopicEvaluator.State.PRESENT;
+        allAbsent &= outcome.state() == TopicEvaluator.State.ABSENT;
+      }
+      status = CriterionStatus.and(status,
+          anyPresent ? CriterionStatus.NOT_MET : allAbsent ? CriterionStatus.MET : CriterionStatus.UNKNOWN);
+    }
+    if (status == CriterionStatus.MET && !rule.covered()) {
+      status = CriterionStatus.UNKNOWN;
+      trace.reason("the rest of the criterion is not computable: review its text");
+    }
+    if (rule.heading() != null && status == CriterionStatus.NOT_MET && !facts.has(rule.heading())) {
+      status = CriterionStatus.UNKNOWN;
+      if (trace.on) {
+        trace.reason("it applies to patients with " + rule.heading().name() + ", which the patient data do not show");
       }
     }
-    Map<Limit, LimitEvaluator.Outcome> outcomes = new HashMap<>();
-    for (Limit limit : c.limits()) {
-      LimitEvaluator.Outcome outcome = limits.evaluate(limit, patient, on);
-      outcomes.put(limit, outcome);
-      if (outcome.evidence() != null && !evidence.contains(outcome.evidence())) {
-        evidence.add(outcome.evidence());
+    return status;
+  }
+
+  /**
+   * The criterion's thresholds, by analyte: a conditional one replaces the unconditional ones of its analyte when
+   * its condition holds, and is dropped when it does not; when that is unknown, both readings must agree.
+   */
+  private static CriterionStatus limits(CriterionRule rule, PatientFacts facts, Trace trace) {
+    if (trace.on) {
+      for (Threshold threshold : rule.thresholds()) {
+        Evidence evidence = facts.threshold(threshold).evidence();
+        if (evidence != null) {
+          trace.evidence(evidence);
+        }
       }
     }
-    List<CriterionStatus> groups = new ArrayList<>();
-    List<String> keys = new ArrayList<>(unconditional.keySet());
-    conditional.keySet().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
-    for (String key : keys) {
-      List<Limit> base = unconditional.getOrDefault(key, List.of());
-      CriterionStatus plain = base.isEmpty() ? CriterionStatus.MET : statusOf(base, outcomes, reasons);
-      List<CriterionStatus> readings = new ArrayList<>();
-      List<CriterionStatus> applying = new ArrayList<>();
-      for (Map.Entry<String, List<Limit>> entry : conditional.getOrDefault(key, Map.of()).entrySet()) {
-        Applicability applies = Applicability.of(entry.getValue().get(0).conditionTerms(), patient, on);
-        reasons.add(applies.reason());
-        CriterionStatus under = statusOf(entry.getValue(), outcomes, reasons);
+    CriterionStatus all = null;
+    for (CriterionRule.AnalyteThresholds analyte : rule.byAnalyte()) {
+      CriterionStatus plain = analyte.always().isEmpty() ? CriterionStatus.MET
+          : statusOf(analyte.always(), facts, trace);
+      CriterionStatus applying = null;
+      boolean readingsAgree = true;
+      for (CriterionRule.ConditionalThresholds under : analyte.conditional()) {
+        Applicability applies = facts.applicability(under.condition());
+        trace.reason(applies.reason());
+        CriterionStatus status = statusOf(under.thresholds(), facts, trace);
         if (applies.answer() == Applicability.Answer.YES) {
-          applying.add(under);
+          applying = CriterionStatus.and(applying, status);
         } else if (applies.answer() == Applicability.Answer.UNKNOWN) {
-          readings.add(under);
+          readingsAgree &= status == plain;
         }
       }
-      if (!applying.isEmpty()) {
-        groups.add(CriterionStatus.all(applying));
-        continue;
-      }
-      readings.add(plain);
-      groups.add(readings.stream().distinct().count() == 1 ? plain : CriterionStatus.UNKNOWN);
+      all = CriterionStatus.and(all, applying != null ? applying : readingsAgree ? plain : CriterionStatus.UNKNOWN);
     }
-    return CriterionStatus.all(groups);
+    return all;
   }
 
-  private static CriterionStatus statusOf(List<Limit> group, Map<Limit, LimitEvaluator.Outcome> outcomes,
-      List<String> reasons) {
-    List<CriterionStatus> statuses = new ArrayList<>();
-    for (Limit limit : group) {
-      LimitEvaluator.Outcome outcome = outcomes.get(limit);
-      statuses.add(outcome.status());
-      if (!reasons.contains(outcome.explanation())) {
-        reasons.add(outcome.explanation());
-      }
+  private static CriterionStatus statusOf(List<Threshold> group, PatientFacts facts, Trace trace) {
+    CriterionStatus all = null;
+    for (Threshold threshold : group) {
+      LimitEvaluator.Outcome outcome = facts.threshold(threshold);
+      all = CriterionStatus.and(all, outcome.status());
+      trace.reasonOnce(outcome.explanation());
     }
-    return CriterionStatus.all(statuses);
+    return all;
   }
 
-  private static CriterionResult heading(Criterion header, Map<String, CriterionResult> byId) {
-    List<CriterionStatus> statuses = new ArrayList<>();
+  private static CriterionResult heading(Criterion header, StudyCriteria.Heading heading,
+      CriterionResult[] byPosition) {
+    CriterionStatus status = null;
     List<String> open = new ArrayList<>();
-    for (String child : header.children()) {
-      CriterionResult result = byId.get(child);
-      if (result != null) {
-        statuses.add(result.status());
-        if (result.status() != CriterionStatus.MET) {
-          open.add(child + " " + result.status().code());
-        }
+    for (int child : heading.children()) {
+      CriterionResult result = byPosition[child];
+      status = CriterionStatus.and(status, result.status());
+      if (result.status() != CriterionStatus.MET) {
+        open.add(result.id() + " " + result.status().code());
       }
     }
-    CriterionStatus status = CriterionStatus.all(statuses);
     String explanation = "follows its sub-criteria " + String.join(", ", header.children())
         + (open.isEmpty() ? "" : " (" + String.join(", ", open) + ")");
-    return new CriterionResult(header.id(), header.text(), header.exclude(), status, List.of(), List.of(),
-        explanation, false, false);
+    return new CriterionResult(header.id(), header.text(), header.exclude(),
+        status == null ? CriterionStatus.UNKNOWN : status, List.of(), List.of(), explanation, false, false);
+  }
+
+  /**
+   * The evidence and reasons behind a criterion's status, kept only for the studies answered ({@link #OFF} for the
+   * others): each piece of evidence once, in the order found.
+   */
+  private static final class Trace {
+    static final Trace OFF = new Trace(false);
+
+    final boolean on;
+    final List<Evidence> evidence;
+    final List<String> reasons;
+
+    Trace() {
+      this(true);
+    }
+
+    private Trace(boolean on) {
+      this.on = on;
+      this.evidence = on ? new ArrayList<>() : List.of();
+      this.reasons = on ? new ArrayList<>() : List.of();
+    }
+
+    void evidence(Evidence e) {
+      if (on && !evidence.contains(e)) {
+        evidence.add(e);
+      }
+    }
+
+    void reason(String reason) {
+      if (on) {
+        reasons.add(reason);
+      }
+    }
+
+    void reasonOnce(String reason) {
+      if (on && !reasons.contains(reason)) {
+        reasons.add(reason);
+      }
+    }
   }
 
   private static CriterionResult result(String id, String text, boolean exclude, CriterionStatus status,

@@ -30,7 +30,7 @@ final class LimitEvaluator {
     this.lookBack = lookBack;
   }
 
-  Outcome evaluate(Limit limit, PatientData patient, LocalDate on) {
+  Outcome evaluate(Threshold limit, PatientData patient, LocalDate on) {
     String name = limit.analyte() == null ? "the analyte" : limit.analyte();
     if (limit.loinc() == null) {
       return new Outcome(CriterionStatus.UNKNOWN, null, name + " " + limit.bounds() + ": no LOINC code for "
@@ -57,7 +57,7 @@ final class LimitEvaluator {
     return new Outcome(CriterionStatus.UNKNOWN, null, name + " " + limit.bounds() + ": " + why);
   }
 
-  private Outcome compare(Limit limit, PatientData.Measurement m, LocalDate on) {
+  private Outcome compare(Threshold limit, PatientData.Measurement m, LocalDate on) {
     String read = m.reading();
     BigDecimal value;
     String how;
@@ -90,7 +90,7 @@ final class LimitEvaluator {
     return verdict(limit, m.reference(), value, how + "; limit " + limit.bounds());
   }
 
-  private Outcome convertedScore(Limit limit, PatientData.Measurement m) {
+  private Outcome convertedScore(Threshold limit, PatientData.Measurement m) {
     String read = m.reading();
     if (Limit.ECOG.equals(limit.loinc())) {
       int ecog = ecogOf(m.value());
@@ -117,7 +117,7 @@ final class LimitEvaluator {
     return k >= 90 ? 0 : k >= 70 ? 1 : k >= 50 ? 2 : k >= 30 ? 3 : k >= 10 ? 4 : 5;
   }
 
-  private static Outcome verdict(Limit limit, String reference, BigDecimal value, String how) {
+  private static Outcome verdict(Threshold limit, String reference, BigDecimal value, String how) {
     boolean within = limit.holds(value);
     CriterionStatus status = within == !limit.exclude() ? CriterionStatus.MET : CriterionStatus.NOT_MET;
     String meaning = limit.exclude()
@@ -127,7 +127,7 @@ final class LimitEvaluator {
         limit.analyte() + " " + limit.bounds() + ": " + meaning);
   }
 
-  private static Outcome unknown(Limit limit, PatientData.Measurement m, String why) {
+  private static Outcome unknown(Threshold limit, PatientData.Measurement m, String why) {
     return new Outcome(CriterionStatus.UNKNOWN, new Evidence(m.reference(), why),
         limit.analyte() + " " + limit.bounds() + ": " + why);
   }

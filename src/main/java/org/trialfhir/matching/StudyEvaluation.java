@@ -28,47 +28,76 @@ public record StudyEvaluation(String studyId, List<CriterionResult> criteria, Ma
     criteria = List.copyOf(criteria);
   }
 
+  /** Where a study stands for a patient: its grade and score, without the criteria's detail. */
+  record Standing(MatchGrade grade, BigDecimal score) {}
+
   /** Grades a study's evaluated criteria. */
   static StudyEvaluation of(String studyId, List<CriterionResult> criteria) {
-    int counted = 0;
-    int met = 0;
-    int computable = 0;
-    int computableMet = 0;
-    boolean notMet = false;
-    boolean coreMet = true;
-    for (CriterionResult result : criteria) {
-      if (!result.counted()) {
-        continue;
+    Grader grader = new Grader();
+    criteria.forEach(grader::add);
+    Standing standing = grader.standing();
+    return new StudyEvaluation(studyId, criteria, standing.grade(), standing.score());
+  }
+
+  /** The grade rules above, fed one criterion at a time (in any order). */
+  static final class Grader {
+    private int counted;
+    private int met;
+    private int computable;
+    private int computableMet;
+    private boolean notMet;
+    private boolean coreMet = true;
+
+    void add(CriterionResult result) {
+      if (result.counted()) {
+        add(result.status(), result.computable());
+        if (CORE.contains(result.id()) && result.status() != CriterionStatus.MET) {
+          coreMet = false;
+        }
       }
+    }
+
+    /** A counted criterion that is not one of the {@link #CORE} requirements. */
+    void add(CriterionStatus status, boolean isComputable) {
       counted++;
-      boolean isMet = result.status() == CriterionStatus.MET;
+      boolean isMet = status == CriterionStatus.MET;
       met += isMet ? 1 : 0;
-      notMet |= result.status() == CriterionStatus.NOT_MET;
-      if (result.computable()) {
+      notMet |= status == CriterionStatus.NOT_MET;
+      if (isComputable) {
         computable++;
         computableMet += isMet ? 1 : 0;
       }
-      if (CORE.contains(result.id()) && !isMet) {
-        coreMet = false;
+    }
+
+    /** Whether a criterion fed so far is not met: the grade is then certainly-not, whatever follows. */
+    boolean notMet() {
+      return notMet;
+    }
+
+    /** Criteria no patient data can decide: counted, unknown, not computable. */
+    void addUndecidable(int n) {
+      counted += n;
+    }
+
+    Standing standing() {
+      double share = counted == 0 ? 0 : (double) met / counted;
+      MatchGrade grade;
+      double score;
+      if (notMet) {
+        grade = MatchGrade.CERTAINLY_NOT;
+        score = 0.1 * share;
+      } else if (counted > 0 && met == counted) {
+        grade = MatchGrade.CERTAIN;
+        score = 1;
+      } else if (coreMet && computable > 0 && 2 * computableMet >= computable) {
+        grade = MatchGrade.PROBABLE;
+        score = 0.5 + 0.5 * share;
+      } else {
+        grade = MatchGrade.POSSIBLE;
+        score = 0.1 + 0.4 * share;
       }
+      // Four decimals; rounding down keeps each grade's scores inside its band.
+      return new Standing(grade, BigDecimal.valueOf(score).setScale(4, RoundingMode.DOWN));
     }
-    double share = counted == 0 ? 0 : (double) met / counted;
-    MatchGrade grade;
-    double score;
-    if (notMet) {
-      grade = MatchGrade.CERTAINLY_NOT;
-      score = 0.1 * share;
-    } else if (counted > 0 && met == counted) {
-      grade = MatchGrade.CERTAIN;
-      score = 1;
-    } else if (coreMet && computable > 0 && 2 * computableMet >= computable) {
-      grade = MatchGrade.PROBABLE;
-      score = 0.5 + 0.5 * share;
-    } else {
-      grade = MatchGrade.POSSIBLE;
-      score = 0.1 + 0.4 * share;
-    }
-    // Four decimals; rounding down keeps each grade's scores inside its band.
-    return new StudyEvaluation(studyId, criteria, grade, BigDecimal.valueOf(score).setScale(4, RoundingMode.DOWN));
   }
 }

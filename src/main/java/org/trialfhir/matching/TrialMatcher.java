@@ -2,10 +2,12 @@ package org.trialfhir.matching;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,24 +24,48 @@ import org.hl7.fhir.r4.model.ResearchStudy;
  * ({@link DiagnosisMatcher}), so it never drops a study the evaluation would keep. With {@code includeIneligible}
  * every study that passes the filters is evaluated.
  *
- * <p>Immutable and thread-safe once built; build a new one when the studies change.
+ * <p>A match works in two passes. First every candidate is graded from its criteria's statuses alone, with no text:
+ * each threshold, topic, condition set and age range is worked out once for the patient ({@link PatientFacts}), and
+ * each criterion rule once ({@link CriterionRule}: the thousands of studies that repeat one read its status from an
+ * array); a candidate stops at its first criterion not met, unless {@code includeIneligible}. Then only the studies of
+ * the page asked for are evaluated again with every criterion's text, evidence and explanation, from the same
+ * statuses.
+ *
+ * <p>Immutable and thread-safe once built; build a new one when the studies change, from the previous one to read
+ * again only the studies that changed.
  */
 public final class TrialMatcher {
   private static final String REGISTRY_STATUS = "https://trialfhir.org/fhir/StructureDefinition/registry-status";
+  /** The best score, in ten-thousandths (scores have four decimals). */
+  private static final int MAXIMUM_SCORE = 10_000;
 
-  /** One study as the matcher holds it. */
+  /**
+   * One study as the matcher holds it; {@code decidable}: the numbers of the rules of its {@link
+   * StudyCriteria#decidable()} criteria among the matcher's.
+   */
   private record Indexed(StudyCandidate candidate, StudyCriteria criteria, Set<String> phases, Set<String> statuses,
-      Set<String> countries) {}
+      Set<String> countries, int[] decidable) {}
 
   private final EligibilityEvaluator evaluator;
   private final List<Indexed> studies;
+  /**
+   * The distinct rules of the criteria patient data may decide, numbered: a match keeps each one's status by number,
+   * in an array, which the thousands of studies that repeat a rule read far faster than any map.
+   */
+  private final List<CriterionRule> decidable;
+  private final boolean[] coded;
   private final Map<String, BitSet> bySnomed = new HashMap<>();
   private final Map<String, BitSet> byStem = new HashMap<>();
   private final BitSet withoutConditions = new BitSet();
 
-  private TrialMatcher(EligibilityEvaluator evaluator, List<Indexed> studies) {
+  private TrialMatcher(EligibilityEvaluator evaluator, List<Indexed> studies, List<CriterionRule> decidable) {
     this.evaluator = evaluator;
     this.studies = studies;
+    this.decidable = decidable;
+    this.coded = new boolean[decidable.size()];
+    for (int n = 0; n < coded.length; n++) {
+      coded[n] = decidable.get(n).coded();
+    }
     Map<String, Integer> stemCounts = new HashMap<>();
     for (Indexed study : studies) {
       for (Set<String> form : study.criteria().conditionForms()) {
@@ -66,13 +92,52 @@ public final class TrialMatcher {
 
   /** Reads every candidate's eligibility and indexes it. */
   public static TrialMatcher of(List<StudyCandidate> candidates, EligibilityEvaluator evaluator) {
-    List<Indexed> studies = new ArrayList<>(candidates.size());
-    for (StudyCandidate candidate : candidates) {
-      ResearchStudy study = candidate.study();
-      studies.add(new Indexed(candidate, evaluator.read(study, candidate.eligibility()), phases(study),
-          statuses(study), Set.copyOf(candidate.countries().stream().map(MatchText::normalize).toList())));
+    return of(candidates, evaluator, null);
+  }
+
+  /**
+   * Indexes the candidates, reading the eligibility of those that are new or changed: a candidate whose
+   * ResearchStudy and Group are the very instances {@code previous} (null for none) was built from keeps what was
+   * read from them then (resources are immutable once stored). The sites' countries are taken afresh.
+   */
+  public static TrialMatcher of(List<StudyCandidate> candidates, EligibilityEvaluator evaluator,
+      TrialMatcher previous) {
+    Map<ResearchStudy, Indexed> before = new IdentityHashMap<>();
+    if (previous != null && previous.evaluator == evaluator) {
+      previous.studies.forEach(study -> before.put(study.candidate().study(), study));
     }
-    return new TrialMatcher(evaluator, List.copyOf(studies));
+    Interner interner = new Interner();
+    Map<CriterionRule, Integer> numbers = new IdentityHashMap<>();
+    List<CriterionRule> decidable = new ArrayList<>();
+    List<Indexed> studies = new ArrayList<>(candidates.size());
+    // In id order, so that a study's position breaks ties of score as its id does.
+    List<StudyCandidate> byId = candidates.stream()
+        .sorted(Comparator.comparing((StudyCandidate c) -> c.study().getIdElement().getIdPart())).toList();
+    for (StudyCandidate candidate : byId) {
+      ResearchStudy study = candidate.study();
+      Indexed old = before.get(study);
+      Set<String> countries = interner.intern(
+          Set.copyOf(candidate.countries().stream().map(MatchText::normalize).toList()));
+      boolean same = old != null && old.candidate().eligibility() == candidate.eligibility();
+      StudyCriteria criteria = same ? old.criteria() : evaluator.read(study, candidate.eligibility(), interner);
+      int[] decidableNumbers = new int[criteria.decidable().size()];
+      for (int i = 0; i < decidableNumbers.length; i++) {
+        decidableNumbers[i] = numbers.computeIfAbsent(criteria.decidable().get(i).rule(), c -> {
+          decidable.add(c);
+          return decidable.size() - 1;
+        });
+      }
+      studies.add(same
+          ? new Indexed(candidate, criteria, old.phases(), old.statuses(), countries, decidableNumbers)
+          : new Indexed(candidate, criteria, interner.intern(phases(study)), interner.intern(statuses(study)),
+              countries, decidableNumbers));
+    }
+    return new TrialMatcher(evaluator, List.copyOf(studies), List.copyOf(decidable));
+  }
+
+  /** What the matcher read of a study (null when it holds none with that id): for tests and diagnostics. */
+  StudyCriteria criteria(String studyId) {
+    return studies.stream().map(Indexed::criteria).filter(c -> c.id().equals(studyId)).findFirst().orElse(null);
   }
 
   /** How many studies the matcher holds. */
@@ -82,39 +147,76 @@ public final class TrialMatcher {
 
   /**
    * The studies the patient may be eligible for on the day, best first (score, then id); with
-   * {@code includeIneligible}, the certainly-not ones too, after the others.
+   * {@code includeIneligible}, the certainly-not ones too, after the others. Every one in detail.
    */
   public List<StudyMatch> match(PatientData patient, MatchFilters filters, LocalDate on) {
-    List<StudyMatch> matches = new ArrayList<>();
+    return match(patient, filters, on, 0, Integer.MAX_VALUE).matches();
+  }
+
+  /**
+   * The studies the patient may be eligible for on the day, ranked as {@link #match(PatientData, MatchFilters,
+   * LocalDate)} ranks them: how many in all, and the {@code count} from position {@code offset} (0 for the best) in
+   * detail.
+   */
+  public MatchPage match(PatientData patient, MatchFilters filters, LocalDate on, int offset, int count) {
+    if (offset < 0 || count < 0) {
+      throw new IllegalArgumentException("offset and count must not be negative: " + offset + ", " + count);
+    }
+    PatientFacts facts = evaluator.facts(patient, on);
+    CriterionStatus[] known = new CriterionStatus[decidable.size()];
+    // Only the ranking is kept of every candidate: score and position (the studies are in id order), packed so that
+    // sorting the numbers puts the best first, ties by id.
     BitSet candidates = candidates(patient, filters);
+    long[] ranking = new long[candidates.cardinality()];
+    int ranked = 0;
     for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
       Indexed study = studies.get(i);
       if (!passes(study, filters)) {
         continue;
       }
-      if (!filters.includeIneligible() && certainlyNot(study.criteria(), patient, on)) {
-        continue;
-      }
-      StudyEvaluation evaluation = evaluator.evaluate(study.criteria(), patient, on);
-      if (filters.includeIneligible() || evaluation.grade() != MatchGrade.CERTAINLY_NOT) {
-        matches.add(new StudyMatch(study.candidate().study(), evaluation));
+      StudyEvaluation.Standing standing = standing(study, facts, known, !filters.includeIneligible());
+      if (standing != null) {
+        ranking[ranked++] = (long) (MAXIMUM_SCORE - standing.score().movePointRight(4).intValueExact()) << 32 | i;
       }
     }
-    matches.sort(Comparator.comparing((StudyMatch m) -> m.evaluation().score()).reversed()
-        .thenComparing(m -> m.evaluation().studyId()));
-    return matches;
+    Arrays.sort(ranking, 0, ranked);
+    int from = Math.min(offset, ranked);
+    int to = (int) Math.min((long) from + count, ranked);
+    List<StudyMatch> page = new ArrayList<>(to - from);
+    for (int r = from; r < to; r++) {
+      Indexed study = studies.get((int) ranking[r]);
+      StudyEvaluation evaluation = evaluator.evaluate(study.criteria(), facts);
+      assert new StudyEvaluation.Standing(evaluation.grade(), evaluation.score())
+          .equals(standing(study, facts, known, false)) : evaluation.studyId() + ": ranked otherwise than evaluated";
+      page.add(new StudyMatch(study.candidate().study(), evaluation));
+    }
+    return new MatchPage(ranked, page);
   }
 
   /**
-   * Whether the study's age or conditions already exclude the patient, as its evaluation would find: the index only
-   * narrows by one word stem, so most candidates of a patient with a diagnosis fail here, for far less than a full
-   * evaluation.
+   * The grade and score of a study from its criteria's statuses alone, with {@code known} the statuses of the
+   * decidable criteria worked out so far in this match, by number; null as soon as a criterion is not met when
+   * {@code certainlyNotIsNone} (the study is then certainly not a match, and not returned). The index only narrows by
+   * one word stem, so most candidates of a patient with a diagnosis stop at their conditions or age.
    */
-  private boolean certainlyNot(StudyCriteria criteria, PatientData patient, LocalDate on) {
-    return criteria.age() != null && patient.birthDate() != null
-        && evaluator.age(criteria.age(), patient, on).status() == CriterionStatus.NOT_MET
-        || !criteria.conditionLabels().isEmpty() && !patient.conditions().isEmpty()
-        && evaluator.condition(criteria, patient).status() == CriterionStatus.NOT_MET;
+  private StudyEvaluation.Standing standing(Indexed study, PatientFacts facts, CriterionStatus[] known,
+      boolean certainlyNotIsNone) {
+    StudyEvaluation.Grader grader = evaluator.grader(study.criteria(), facts);
+    if (certainlyNotIsNone && grader.notMet()) {
+      return null;
+    }
+    for (int n : study.decidable()) {
+      CriterionStatus status = known[n];
+      if (status == null) {
+        status = evaluator.status(decidable.get(n), facts);
+        known[n] = status;
+      }
+      if (certainlyNotIsNone && status == CriterionStatus.NOT_MET) {
+        return null;
+      }
+      grader.add(status, coded[n]);
+    }
+    return grader.standing();
   }
 
   private BitSet candidates(PatientData patient, MatchFilters filters) {

@@ -1,6 +1,5 @@
 package org.trialfhir.server;
 
-import java.util.List;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -13,11 +12,13 @@ import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.StringType;
 import org.trialfhir.matching.CriterionResult;
 import org.trialfhir.matching.Evidence;
+import org.trialfhir.matching.MatchPage;
 import org.trialfhir.matching.MatchVocabulary;
 import org.trialfhir.matching.StudyMatch;
 
 /**
- * Writes the studies a match returned as a {@code searchset} Bundle, best first: each entry the stored ResearchStudy
+ * Writes a page of the studies a match returned as a {@code searchset} Bundle, best first, its {@code total} the
+ * number of studies in all pages: each entry the stored ResearchStudy
  * with {@code search.mode = match}, {@code search.score}, the standard match-grade extension and one match-criterion
  * extension (profiles/StructureDefinition-match-criterion.json) per criterion.
  */
@@ -28,10 +29,10 @@ final class MatchBundleWriter {
 
   private MatchBundleWriter() {}
 
-  static Bundle write(List<StudyMatch> matches, String serverBase, MatchVocabulary vocabulary) {
+  static Bundle write(MatchPage page, String serverBase, MatchVocabulary vocabulary) {
     Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
-    bundle.setTotal(matches.size());
-    for (StudyMatch match : matches) {
+    bundle.setTotal(page.total());
+    for (StudyMatch match : page.matches()) {
       ResearchStudy study = match.study().copy();
       BundleEntryComponent entry = bundle.addEntry();
       entry.setFullUrl(serverBase + "/ResearchStudy/" + study.getIdElement().getIdPart());

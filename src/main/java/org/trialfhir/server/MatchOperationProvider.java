@@ -5,22 +5,22 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.trialfhir.matching.EligibilityEvaluator;
 import org.trialfhir.matching.InvalidPatientDataException;
+import org.trialfhir.matching.MatchPage;
 import org.trialfhir.matching.MatchVocabulary;
 import org.trialfhir.matching.PatientData;
-import org.trialfhir.matching.StudyMatch;
 import org.trialfhir.store.TrialStore;
 
 /**
  * {@code POST /fhir/ResearchStudy/$match} (profiles/OperationDefinition-match.json, CodeX-compatible): reads the
  * patient's data and filters, matches them against the store's studies, and answers the searchset Bundle of studies
- * the patient may be eligible for, best first, criterion by criterion. A request it cannot use is a 400 saying why.
+ * the patient may be eligible for, best first, criterion by criterion: a page of them ({@code _count}, {@code _offset}),
+ * with the number in all as {@code total}. A request it cannot use is a 400 saying why.
  */
 public final class MatchOperationProvider {
   /** What a match needs once the vocabulary is loaded. */
@@ -54,7 +54,8 @@ public final class MatchOperationProvider {
     } catch (InvalidPatientDataException e) {
       throw new InvalidRequestException("$match: " + e.getMessage());
     }
-    List<StudyMatch> matches = m.candidates().matcher().match(patient, match.filters(), match.date());
-    return MatchBundleWriter.write(matches, request.getFhirServerBase(), m.vocabulary());
+    MatchPage page = m.candidates().matcher().match(patient, match.filters(), match.date(), match.offset(),
+        match.count());
+    return MatchBundleWriter.write(page, request.getFhirServerBase(), m.vocabulary());
   }
 }

@@ -28,7 +28,11 @@ import org.trialfhir.matching.MatchVocabulary;
  * and the filters, or a bare Bundle) and the filters also given in the URL, into the patient's Bundle, the filters
  * and the evaluation day. Anything it cannot use is a 400 that says what: a body that is not FHIR, a resource that is
  * neither Parameters nor Bundle, no clinical data, an unknown parameter, a value of the wrong type, an unknown phase
- * or status code, a date that is not YYYY-MM-DD.
+ * or status code, a date that is not YYYY-MM-DD, a {@code _count} or {@code _offset} that is not a whole number of 0 or
+ * more.
+ *
+ * <p>The answer is a page of the ranking: {@code _count} studies ({@link #DEFAULT_COUNT} when not given, at most
+ * {@link #MAXIMUM_COUNT}, as for searches) from position {@code _offset} (default 0, the best).
  */
 final class MatchRequestReader {
   static final String CLINICAL_DATA = "trialMatchClinicalData";
@@ -37,15 +41,21 @@ final class MatchRequestReader {
   static final String COUNTRY = "country";
   static final String DATE = "date";
   static final String INCLUDE_INELIGIBLE = "includeIneligible";
-  private static final List<String> PARAMETERS = List.of(CLINICAL_DATA, PHASE, STATUS, COUNTRY, DATE,
-      INCLUDE_INELIGIBLE);
+  static final String COUNT = Constants.PARAM_COUNT;
+  static final String OFFSET = Constants.PARAM_OFFSET;
+  static final List<String> PARAMETERS = List.of(CLINICAL_DATA, PHASE, STATUS, COUNTRY, DATE,
+      INCLUDE_INELIGIBLE, COUNT, OFFSET);
+  /** Studies answered when {@code _count} is not given. */
+  static final int DEFAULT_COUNT = 100;
+  /** The most studies one answer holds, whatever {@code _count} asks. */
+  static final int MAXIMUM_COUNT = TrialFhirServer.MAXIMUM_PAGE_SIZE;
   /** CodeX parameters this server does not implement (they need a geocoding table). */
   private static final Set<String> UNSUPPORTED = Set.of("zipCode", "travelRadius");
   /** URL parameters HAPI itself honours on any request. */
   private static final Set<String> FORMAT_PARAMETERS = Set.of(Constants.PARAM_FORMAT, Constants.PARAM_PRETTY);
 
-  /** What a request asks: the patient's data, the filters, and the day to evaluate on. */
-  record MatchRequest(Bundle clinicalData, MatchFilters filters, LocalDate date) {}
+  /** What a request asks: the patient's data, the filters, the day to evaluate on, and the page of the ranking. */
+  record MatchRequest(Bundle clinicalData, MatchFilters filters, LocalDate date, int offset, int count) {}
 
   private final FhirContext ctx;
   private final MatchVocabulary vocabulary;
@@ -82,7 +92,9 @@ final class MatchRequestReader {
       throw new InvalidRequestException("$match: the body is a " + ctx.getResourceType(body) + "; send a Parameters"
           + " resource with " + CLINICAL_DATA + ", or the patient's Bundle itself");
     }
-    return new MatchRequest(clinicalData, values.filters(), values.date());
+    return new MatchRequest(clinicalData, values.filters(), values.date(),
+        values.offset == null ? 0 : values.offset,
+        values.count == null ? DEFAULT_COUNT : Math.min(values.count, MAXIMUM_COUNT));
   }
 
   private IBaseResource body(RequestDetails request) {
@@ -148,6 +160,8 @@ final class MatchRequestReader {
     private final Set<String> countries = new LinkedHashSet<>();
     private LocalDate date;
     private Boolean includeIneligible;
+    private Integer count;
+    private Integer offset;
 
     void add(String name, String value) {
       switch (name) {
@@ -160,6 +174,8 @@ final class MatchRequestReader {
         case COUNTRY -> countries.addAll(split(value));
         case DATE -> date = once(DATE, date, day(value));
         case INCLUDE_INELIGIBLE -> includeIneligible = once(INCLUDE_INELIGIBLE, includeIneligible, bool(value));
+        case COUNT -> count = once(COUNT, count, whole(COUNT, value));
+        case OFFSET -> offset = once(OFFSET, offset, whole(OFFSET, value));
         default -> throw new IllegalStateException(name);
       }
     }
@@ -205,6 +221,18 @@ final class MatchRequestReader {
         // falls through to the message below
       }
       throw new InvalidRequestException("$match: date '" + value + "' is not a day (YYYY-MM-DD)");
+    }
+
+    private Integer whole(String name, String value) {
+      try {
+        int n = Integer.parseInt(value.strip());
+        if (n >= 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // falls through to the message below
+      }
+      throw new InvalidRequestException("$match: " + name + " '" + value + "' is not a whole number of 0 or more");
     }
 
     private Boolean bool(String value) {

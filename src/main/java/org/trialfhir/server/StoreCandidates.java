@@ -12,7 +12,9 @@ import org.trialfhir.store.TrialStore;
 
 /**
  * The {@link TrialMatcher} over the store's current trials: every ResearchStudy with the Group its enrollment points
- * to and the countries of its sites. Built on first use and rebuilt when the store has changed, so a match never reads
+ * to and the countries of its sites. Built on first use and rebuilt when the store has changed, reading again only
+ * the studies whose ResearchStudy or Group instances changed (those the store still holds in its cache of parsed
+ * versions are the same instances), so a match rarely reads eligibility text twice for the same versions.
  * eligibility text twice for the same versions.
  */
 final class StoreCandidates {
@@ -42,7 +44,10 @@ final class StoreCandidates {
     synchronized (this) {
       current = built;
       if (current == null || current.position() != position) {
-        current = new Built(TrialMatcher.of(candidates(store.all("ResearchStudy")), evaluator), position);
+        // From the previous matcher: only the studies whose ResearchStudy or Group changed are read again.
+        TrialMatcher matcher = TrialMatcher.of(candidates(store.all("ResearchStudy")), evaluator,
+            current == null ? null : current.matcher());
+        current = new Built(matcher, position);
         built = current;
       }
       return current.matcher();

@@ -12,7 +12,10 @@ import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -20,6 +23,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
@@ -34,8 +38,8 @@ import org.trialfhir.validation.ProfileValidator;
 /**
  * {@code POST /fhir/ResearchStudy/$match} on the real server over the sample trials: a realistic mCODE-style patient
  * Bundle through HAPI's generic client (Parameters, as CodeX clients send it) and as a bare Bundle, the filters, the
- * result's shape and its validity, the operation's declaration, and every malformed request a 400 (or 405) saying
- * what is wrong.
+ * result's shape and its validity, its paging ({@code _count}, {@code _offset}), the operation's declaration, and every
+ * malformed request a 400 (or 405) saying what is wrong.
  */
 class MatchIT {
   private static final String PATIENT = "/patients/mcode-aml-patient.json";
@@ -171,6 +175,65 @@ class MatchIT {
     HttpResponse<String> get = server.get("/ResearchStudy/$match");
     assertEquals(405, get.statusCode(), get.body());
     assertFalse(TestServer.parse(OperationOutcome.class, get).getIssue().isEmpty());
+  }
+
+  @Test
+  void theAnswerIsAPageOfTheRankingAndTheTotalCountsThemAll() {
+    String everyStudy = "/ResearchStudy/$match?date=" + DAY + "&includeIneligible=true";
+    Bundle whole = TestServer.parse(Bundle.class, post(everyStudy, fixture(PATIENT)));
+    int total = server.store().all("ResearchStudy").size();
+    assertEquals(total, whole.getTotal());
+    assertEquals(total, whole.getEntry().size(), "fewer studies than the default _count: all of them");
+    // pages of two, through the URL, put together are the whole answer, entry for entry
+    List<BundleEntryComponent> paged = new ArrayList<>();
+    for (int offset = 0; offset < total + 2; offset += 2) {
+      HttpResponse<String> response = post(everyStudy + "&_count=2&_offset=" + offset, fixture(PATIENT));
+      assertEquals(200, response.statusCode(), response.body());
+      Bundle page = TestServer.parse(Bundle.class, response);
+      assertEquals(total, page.getTotal());
+      assertEquals(Math.max(0, Math.min(2, total - offset)), page.getEntry().size(), "_offset=" + offset);
+      paged.addAll(page.getEntry());
+    }
+    assertEquals(total, paged.size());
+    for (int i = 0; i < total; i++) {
+      assertTrue(whole.getEntry().get(i).equalsDeep(paged.get(i)), "entry " + i + " of the pages");
+    }
+    // in the Parameters body, through the generic client
+    Bundle best = match(parameters(patient).addParameter("date", new DateType(DAY))
+        .addParameter("includeIneligible", new BooleanType(true)).addParameter("_count", new IntegerType(1)));
+    assertEquals(total, best.getTotal());
+    assertEquals(1, best.getEntry().size());
+    assertTrue(whole.getEntry().get(0).equalsDeep(best.getEntry().get(0)));
+    // _count=0: how many match, and no entry
+    Bundle howMany = match(parameters(patient).addParameter("date", new DateType(DAY))
+        .addParameter("_count", new IntegerType(0)));
+    assertEquals(1, howMany.getTotal(), "the AML trial");
+    assertEquals(List.of(), howMany.getEntry());
+    // more than the maximum: the maximum, and here every study
+    HttpResponse<String> many = post(everyStudy + "&_count=100000", fixture(PATIENT));
+    assertEquals(200, many.statusCode(), many.body());
+    assertEquals(total, TestServer.parse(Bundle.class, many).getEntry().size());
+  }
+
+  @Test
+  void aCountOrOffsetThatIsNotAWholeNumberIs400() {
+    ReadIT.assertOutcome(post("/ResearchStudy/$match?_count=-1", fixture(PATIENT)), 400,
+        "_count '-1' is not a whole number");
+    ReadIT.assertOutcome(post("/ResearchStudy/$match?_count=ten", fixture(PATIENT)), 400, "_count 'ten'");
+    ReadIT.assertOutcome(post("/ResearchStudy/$match?_offset=1.5", fixture(PATIENT)), 400, "_offset '1.5'");
+    ReadIT.assertOutcome(post("/ResearchStudy/$match?_count=1&_count=2", fixture(PATIENT)), 400,
+        "_count is given more than once");
+    ReadIT.assertOutcome(post("/ResearchStudy/$match?_count=1", json(parameters(patient)
+        .addParameter("_count", new IntegerType(2)))), 400, "_count is given more than once");
+  }
+
+  @Test
+  void theDefinitionDeclaresExactlyTheParametersTheOperationTakes() {
+    OperationDefinition definition = client.read().resource(OperationDefinition.class).withId("match").execute();
+    Set<String> declared = new TreeSet<>();
+    definition.getParameter().stream().filter(p -> p.getUse() == OperationDefinition.OperationParameterUse.IN)
+        .forEach(p -> declared.add(p.getName()));
+    assertEquals(new TreeSet<>(MatchRequestReader.PARAMETERS), declared);
   }
 
   private static Parameters parameters(Bundle data) {
