@@ -1,7 +1,9 @@
 package org.trialfhir.server;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
@@ -54,19 +56,32 @@ final class StoreCandidates {
     }
   }
 
+  /**
+   * The studies with what they reference resolved from each referenced type read whole ({@link TrialStore#all}
+   * reads a large type in pages and parses it in parallel): one read per type rather than one per reference.
+   */
   private List<StudyCandidate> candidates(List<Resource> studies) {
+    Map<String, Map<String, Resource>> byType = new HashMap<>();
     List<StudyCandidate> candidates = new ArrayList<>(studies.size());
     for (Resource resource : studies) {
-      candidates.add(StudyCandidate.of((ResearchStudy) resource, this::resolve));
+      candidates.add(StudyCandidate.of((ResearchStudy) resource, reference -> resolve(reference, byType)));
     }
     return candidates;
   }
 
-  private Resource resolve(Reference reference) {
+  private Resource resolve(Reference reference, Map<String, Map<String, Resource>> byType) {
     if (!reference.hasReference()) {
       return null;
     }
     String[] parts = reference.getReference().split("/");
-    return parts.length == 2 ? store.read(parts[0], parts[1]).orElse(null) : null;
+    if (parts.length != 2) {
+      return null;
+    }
+    Map<String, Resource> ofType = byType.computeIfAbsent(parts[0], type -> {
+      Map<String, Resource> byId = new HashMap<>();
+      store.all(type).forEach(r -> byId.put(r.getIdElement().getIdPart(), r));
+      return byId;
+    });
+    return ofType.get(parts[1]);
   }
 }

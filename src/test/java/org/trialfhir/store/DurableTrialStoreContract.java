@@ -162,4 +162,24 @@ interface DurableTrialStoreContract extends TrialStoreContract {
     assertEquals(List.of("NCT2/2", "NCT1/1"), handed.stream().map(v -> v.id() + "/" + v.versionId()).toList());
     assertEquals(2, reopened.count("ResearchStudy"));
   }
+  @Test
+  default void allOfALargeTypeReadsItInPagesInFirstStoredOrder() {
+    // More than the store reads through its cache: the type is read from the database a page at a time.
+    List<Resource> studies = new ArrayList<>();
+    for (int i = 0; i < 700; i++) {
+      studies.add(study(String.format("NCT%04d", 699 - i), "Trial " + i));
+    }
+    store().put(studies);
+    store().put(List.of(study("NCT0699", "Trial 0, revised")));
+    store().apply(List.of(new TrialStore.Delete("ResearchStudy", "NCT0000", null)));
+
+    List<Resource> all = store().all("ResearchStudy");
+
+    assertEquals(699, all.size());
+    assertEquals("NCT0699", all.get(0).getIdElement().getIdPart());
+    assertEquals("Trial 0, revised", ((ResearchStudy) all.get(0)).getTitle());
+    assertEquals("2", all.get(0).getMeta().getVersionId());
+    assertEquals("NCT0001", all.get(698).getIdElement().getIdPart());
+    assertEquals(699, store().count("ResearchStudy"));
+  }
 }
