@@ -57,7 +57,7 @@ public class MatchBenchmark {
   private static final long SEED = 1;
   private static final MatchFilters EVERY_STUDY = new MatchFilters(Set.of(), Set.of(), Set.of(), true);
   /** The studies $match answers in detail when the request gives no {@code _count}. */
-  static final int PAGE = 100;
+  static final int PAGE = 20;
 
   /** The corpus and the matcher over it. */
   @State(Scope.Benchmark)
