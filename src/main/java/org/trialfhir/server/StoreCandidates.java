@@ -2,8 +2,11 @@ package org.trialfhir.server;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
@@ -14,29 +17,28 @@ import org.trialfhir.store.TrialStore;
 
 /**
  * The {@link TrialMatcher} over the store's current trials: every ResearchStudy with the Group its enrollment points
- * to and the countries of its sites. Built on first use and rebuilt when the store has changed, reading again only
- * the studies whose ResearchStudy or Group instances changed (those the store still holds in its cache of parsed
- * versions are the same instances), so a match rarely reads eligibility text twice for the same versions.
- * eligibility text twice for the same versions.
+ * to and the countries of its sites. Built on first use; after writes, brought up to date from the store's change
+ * feed, reading again only the studies a write touched (their ResearchStudy, their Group, or one of their sites), so
+ * a match after a write does not re-read every study.
  */
 final class StoreCandidates {
+  /** Feed entries read per step while catching up; past {@link #REBUILD_AFTER} changed resources, start over. */
+  private static final int FEED_STEP = 1000;
+  private static final int REBUILD_AFTER = 20_000;
+
   private final TrialStore store;
   private final EligibilityEvaluator evaluator;
   private volatile Built built;
 
-  /** A matcher and the store position it was built at. */
-  private record Built(TrialMatcher matcher, long position) {}
+  /** A matcher, the store position it was built at, and its candidates by study id. */
+  private record Built(TrialMatcher matcher, long position, Map<String, StudyCandidate> byStudy) {}
 
   StoreCandidates(TrialStore store, EligibilityEvaluator evaluator) {
     this.store = store;
     this.evaluator = evaluator;
   }
 
-  /**
-   * The matcher over the store's current trials, rebuilt after any write (the store's feed position moved). The
-   * rebuild reads every ResearchStudy, Group and Location through {@link TrialStore#all}, which on the database
-   * store fetches and parses each one.
-   */
+  /** The matcher over the store's current trials as of the store's position now. */
   TrialMatcher matcher() {
     long position = store.position();
     Built current = built;
@@ -46,34 +48,102 @@ final class StoreCandidates {
     synchronized (this) {
       current = built;
       if (current == null || current.position() != position) {
-        // From the previous matcher: only the studies whose ResearchStudy or Group changed are read again.
-        TrialMatcher matcher = TrialMatcher.of(candidates(store.all("ResearchStudy")), evaluator,
-            current == null ? null : current.matcher());
-        current = new Built(matcher, position);
-        built = current;
+        Built next = current == null ? null : followed(current, position);
+        built = next != null ? next : rebuilt(current, position);
       }
-      return current.matcher();
+      return built.matcher();
     }
+  }
+
+  /** Every study read again (one read per referenced type), keeping what {@code previous} read of unchanged ones. */
+  private Built rebuilt(Built previous, long position) {
+    Map<String, Map<String, Resource>> byType = new HashMap<>();
+    Map<String, StudyCandidate> byStudy = new LinkedHashMap<>();
+    for (Resource resource : store.all("ResearchStudy")) {
+      byStudy.put(resource.getIdElement().getIdPart(),
+          StudyCandidate.of((ResearchStudy) resource, reference -> resolveFromAll(reference, byType)));
+    }
+    return built(byStudy, previous, position);
   }
 
   /**
-   * The studies with what they reference resolved from each referenced type read whole ({@link TrialStore#all}
-   * reads a large type in pages and parses it in parallel): one read per type rather than one per reference.
+   * {@code current} brought to {@code position} from the change feed: the studies whose ResearchStudy, Group or site
+   * Location changed are read again, the others kept. Null when too much changed (a rebuild is then cheaper).
    */
-  private List<StudyCandidate> candidates(List<Resource> studies) {
-    Map<String, Map<String, Resource>> byType = new HashMap<>();
-    List<StudyCandidate> candidates = new ArrayList<>(studies.size());
-    for (Resource resource : studies) {
-      candidates.add(StudyCandidate.of((ResearchStudy) resource, reference -> resolve(reference, byType)));
+  private Built followed(Built current, long position) {
+    Set<String> studies = new HashSet<>();
+    Set<String> groups = new HashSet<>();
+    Set<String> locations = new HashSet<>();
+    int changed = 0;
+    for (long after = current.position(); after < position; ) {
+      List<TrialStore.Committed> changes = store.changesSince(after, FEED_STEP);
+      if (changes.isEmpty()) {
+        return null;
+      }
+      for (TrialStore.Committed committed : changes) {
+        for (TrialStore.Version version : committed.versions()) {
+          switch (version.type()) {
+            case "ResearchStudy" -> studies.add(version.id());
+            case "Group" -> groups.add(version.id());
+            case "Location" -> locations.add(version.id());
+            default -> { }
+          }
+        }
+        changed += committed.versions().size();
+        after = committed.seq();
+      }
+      if (changed > REBUILD_AFTER) {
+        return null;
+      }
     }
-    return candidates;
+    Map<String, StudyCandidate> byStudy = new LinkedHashMap<>(current.byStudy());
+    if (!groups.isEmpty() || !locations.isEmpty()) {
+      byStudy.forEach((id, candidate) -> {
+        if (references(candidate.study().getEnrollment(), "Group", groups)
+            || references(candidate.study().getSite(), "Location", locations)) {
+          studies.add(id);
+        }
+      });
+    }
+    for (String id : studies) {
+      store.read("ResearchStudy", id).ifPresentOrElse(
+          study -> byStudy.put(id, StudyCandidate.of((ResearchStudy) study, this::resolve)),
+          () -> byStudy.remove(id));
+    }
+    return built(byStudy, current, position);
   }
 
-  private Resource resolve(Reference reference, Map<String, Map<String, Resource>> byType) {
-    if (!reference.hasReference()) {
-      return null;
+  private Built built(Map<String, StudyCandidate> byStudy, Built previous, long position) {
+    // Unchanged candidates are the previous matcher's instances: it keeps what it read of them.
+    TrialMatcher matcher = TrialMatcher.of(new ArrayList<>(byStudy.values()), evaluator,
+        previous == null ? null : previous.matcher());
+    return new Built(matcher, position, byStudy);
+  }
+
+  private static boolean references(List<Reference> references, String type, Set<String> ids) {
+    if (ids.isEmpty()) {
+      return false;
     }
-    String[] parts = reference.getReference().split("/");
+    for (Reference reference : references) {
+      String[] parts = reference.hasReference() ? reference.getReference().split("/") : new String[0];
+      if (parts.length == 2 && parts[0].equals(type) && ids.contains(parts[1])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Resource resolve(Reference reference) {
+    String[] parts = reference.hasReference() ? reference.getReference().split("/") : new String[0];
+    return parts.length == 2 ? store.read(parts[0], parts[1]).orElse(null) : null;
+  }
+
+  /**
+   * A reference resolved from each referenced type read whole ({@link TrialStore#all} reads a large type in pages and
+   * parses it in parallel): one read per type rather than one per reference.
+   */
+  private Resource resolveFromAll(Reference reference, Map<String, Map<String, Resource>> byType) {
+    String[] parts = reference.hasReference() ? reference.getReference().split("/") : new String[0];
     if (parts.length != 2) {
       return null;
     }

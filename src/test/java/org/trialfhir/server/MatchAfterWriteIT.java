@@ -72,6 +72,19 @@ class MatchAfterWriteIT {
     }
   }
 
+  @Test
+  void aDeletedStudyIsNotInTheNextMatch() {
+    Bundle before = match();
+    String deleted = before.getEntry().stream().map(MatchAfterWriteIT::id).filter(id -> !id.equals(AML_TRIAL))
+        .reduce((first, second) -> second).orElseThrow();
+
+    client.delete().resourceById("ResearchStudy", deleted).execute();
+
+    Bundle after = match();
+    assertEquals(before.getTotal() - 1, after.getTotal());
+    assertTrue(after.getEntry().stream().noneMatch(e -> id(e).equals(deleted)), deleted + " still matched");
+  }
+
   private static Bundle match() {
     HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri(EVERY_STUDY))
         .POST(HttpRequest.BodyPublishers.ofString(fixture())), "Content-Type", "application/fhir+json");
