@@ -142,15 +142,8 @@ public final class ExpandOperationProvider {
     if (value == null || value.isBlank()) {
       return null;
     }
-    try {
-      int number = Integer.parseInt(value.strip());
-      if (number >= 0) {
-        return number;
-      }
-    } catch (NumberFormatException e) {
-      // Answered below, as a negative number is.
-    }
-    throw new InvalidRequestException("$expand: '" + name + "' must be a whole number, 0 or more, not '" + value + "'");
+    return OperationParams.nonNegative(value).orElseThrow(() -> new InvalidRequestException(
+        "$expand: '" + name + "' must be a whole number, 0 or more, not '" + value + "'"));
   }
 
   /** Echoes a parameter the expansion used, as R4 asks ({@code expansion.parameter}). */

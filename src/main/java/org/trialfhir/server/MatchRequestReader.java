@@ -227,15 +227,8 @@ final class MatchRequestReader {
     }
 
     private Integer whole(String name, String value) {
-      try {
-        int n = Integer.parseInt(value.strip());
-        if (n >= 0) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // falls through to the message below
-      }
-      throw new InvalidRequestException("$match: " + name + " '" + value + "' is not a whole number of 0 or more");
+      return OperationParams.nonNegative(value).orElseThrow(() -> new InvalidRequestException(
+          "$match: " + name + " '" + value + "' is not a whole number of 0 or more"));
     }
 
     private Boolean bool(String value) {

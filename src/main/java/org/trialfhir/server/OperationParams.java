@@ -1,12 +1,15 @@
 package org.trialfhir.server;
 
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.OptionalInt;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.store.TrialStore;
 
-/** What the terminology operations read from their parameters the same way: text values, and the instance. */
+/**
+ * What operations read from their parameters the same way: text values, whole numbers, and the instance.
+ */
 final class OperationParams {
   private OperationParams() {}
 
@@ -16,6 +19,16 @@ final class OperationParams {
       return null;
     }
     return value.getValueAsString().strip();
+  }
+
+  /** A whole number of 0 or more written in {@code value} (spaces around allowed); empty when it is none. */
+  static OptionalInt nonNegative(String value) {
+    try {
+      int number = Integer.parseInt(value.strip());
+      return number >= 0 ? OptionalInt.of(number) : OptionalInt.empty();
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
   }
 
   /** The stored resource an instance-level operation names; 404 when this server has none with that id. */
