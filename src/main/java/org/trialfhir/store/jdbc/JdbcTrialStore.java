@@ -37,8 +37,8 @@ import org.trialfhir.store.jdbc.VersionWrites.NewVersion;
 /**
  * The {@link TrialStore} over a database: embedded H2 in a data directory (the default) or PostgreSQL shared by
  * several instances. Every version is a row; each {@link #apply} (or {@link #applyAll}, several writes at once) is one
- * transaction; reads and searches are served
- * from an in-memory view of the current versions that follows the database's change feed.
+ * transaction; reads and searches are served from an in-memory view of the current versions that follows the
+ * database's change feed.
  *
  * <p>Writes: the current rows of the resources a write touches are locked ({@code SELECT ... FOR UPDATE}, in one
  * order), expected versions and content hashes are checked under those locks, and the new versions are inserted
