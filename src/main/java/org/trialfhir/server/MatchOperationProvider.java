@@ -29,8 +29,11 @@ public final class MatchOperationProvider {
   private final CompletableFuture<Matching> matching;
 
   /**
-   * The vocabulary (ConceptMaps and the UCUM essence, about a second) loads in the background from here, so that
-   * neither start-up nor, usually, the first match waits for it.
+   * The vocabulary (ConceptMaps and the UCUM essence, about a second) loads in the background from here, and then the
+   * matcher over the store's studies is built (reading every study's eligibility: seconds at 10,000 studies), so that
+   * neither start-up nor, usually, the first match waits for them. A store still being filled is caught up with at
+   * the first match, which reads only the studies stored since; a study that cannot be read fails that match, which
+   * says why.
    */
   MatchOperationProvider(FhirContext ctx, TrialStore store, Supplier<MatchVocabulary> vocabulary, Clock clock) {
     this.matching = CompletableFuture.supplyAsync(() -> {
@@ -38,6 +41,7 @@ public final class MatchOperationProvider {
       return new Matching(loaded, new MatchRequestReader(ctx, loaded, clock),
           new StoreCandidates(store, new EligibilityEvaluator(loaded)));
     });
+    matching.thenAcceptAsync(m -> m.candidates().matcher());
   }
 
   /**
