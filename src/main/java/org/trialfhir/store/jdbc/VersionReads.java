@@ -71,19 +71,7 @@ final class VersionReads {
 
   /** {@link #changesWithSeq} without content: what the current view needs. */
   static List<FeedRow> changeStamps(Connection c, long after, long upTo) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT res_type, res_id, version_id, last_updated, deleted,"
-        + " change_seq FROM resource_version WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq, change_ord")) {
-      ps.setFetchSize(FETCH_SIZE);
-      ps.setLong(1, after);
-      ps.setLong(2, upTo);
-      List<FeedRow> rows = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(new FeedRow(row(rs, false), rs.getLong(6)));
-        }
-      }
-      return rows;
-    }
+    return feed(c, after, upTo, false);
   }
 
   /**
@@ -91,15 +79,21 @@ final class VersionReads {
    * feed position.
    */
   static List<FeedRow> changesWithSeq(Connection c, long after, long upTo) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT res_type, res_id, version_id, last_updated, content,"
-        + " change_seq FROM resource_version WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq, change_ord")) {
+    return feed(c, after, upTo, true);
+  }
+
+  /** The feed's versions in a range, with their content (a delete's is null) or with only the deleted flag. */
+  private static List<FeedRow> feed(Connection c, long after, long upTo, boolean content) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT res_type, res_id, version_id, last_updated, "
+        + (content ? "content" : "deleted") + ", change_seq FROM resource_version"
+        + " WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq, change_ord")) {
       ps.setFetchSize(FETCH_SIZE);
       ps.setLong(1, after);
       ps.setLong(2, upTo);
       List<FeedRow> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.add(new FeedRow(row(rs, true), rs.getLong(6)));
+          rows.add(new FeedRow(row(rs, content), rs.getLong(6)));
         }
       }
       return rows;
