@@ -64,6 +64,16 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    HeapExhaustion.endProcessOnUncaught();
+    try {
+      return started();
+    } catch (OutOfMemoryError e) {
+      HeapExhaustion.report("while starting");
+      return HeapExhaustion.EXIT_STATUS;
+    }
+  }
+
+  private int started() throws Exception {
     long start = System.nanoTime();
     if (data != null && !Files.isDirectory(data)) {
       System.err.println(data + ": not a directory");
@@ -89,6 +99,10 @@ final class ServeCommand implements Callable<Integer> {
       try (JdbcTrialStore store = storeOptions.open()) {
         return serve(ctx, store, writeAccess, conformance, startup, start);
       } catch (StoreException e) {
+        if (HeapExhaustion.causes(e)) {
+          HeapExhaustion.report("in the store");
+          return HeapExhaustion.EXIT_STATUS;
+        }
         System.err.println("trialfhir serve: " + e.getMessage());
         return 1;
       }
@@ -133,6 +147,9 @@ final class ServeCommand implements Callable<Integer> {
         indexNanos = System.nanoTime() - indexStarted;
         indexCpuNanos = processCpuNanos() - indexCpuStarted;
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof OutOfMemoryError exhausted) {
+          throw exhausted;
+        }
         throw e.getCause() instanceof StoreException failed ? failed : e;
       }
       String loaded = "";
