@@ -31,6 +31,11 @@ import org.hl7.fhir.r4.model.ResearchStudy;
  * the page asked for are evaluated again with every criterion's text, evidence and explanation, from the same
  * statuses.
  *
+ * <p>Ranking needs little of a study: its conditions, age range and sex (shared by many studies), the numbers of its
+ * criteria's rules, and what the filters test. A matcher made with {@link #builder} keeps only that (a few hundred
+ * bytes a study), and reads the studies of the page asked for again through its {@link Details}; one made with {@link
+ * #of} holds its candidates whole.
+ *
  * <p>Immutable and thread-safe once built; build a new one when the studies change, from the previous one to read
  * again only the studies that changed.
  */
