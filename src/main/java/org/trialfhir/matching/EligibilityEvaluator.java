@@ -94,6 +94,11 @@ public final class EligibilityEvaluator {
    * not counted (their statuses repeat their sub-criteria's), so the grade needs none of them.
    */
   StudyEvaluation.Grader grader(StudyCriteria study, PatientFacts facts) {
+    return grader(study.core(), facts);
+  }
+
+  /** {@link #grader(StudyCriteria, PatientFacts)} from what a matcher keeps of a study to rank it. */
+  StudyEvaluation.Grader grader(StudyCriteria.Core study, PatientFacts facts) {
     StudyEvaluation.Grader grader = new StudyEvaluation.Grader();
     core(study, facts).forEach(grader::add);
     grader.addUndecidable(study.undecidable());
@@ -102,8 +107,12 @@ public final class EligibilityEvaluator {
 
   /** The results of the study's conditions, age range and sex, those it states. */
   private static List<CriterionResult> core(StudyCriteria study, PatientFacts facts) {
+    return core(study.core(), facts);
+  }
+
+  private static List<CriterionResult> core(StudyCriteria.Core study, PatientFacts facts) {
     List<CriterionResult> core = new ArrayList<>(3);
-    if (!study.conditionLabels().isEmpty()) {
+    if (!study.conditions().labels().isEmpty()) {
       core.add(facts.conditions(study.conditions()));
     }
     if (study.age() != null) {

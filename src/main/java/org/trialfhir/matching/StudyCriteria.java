@@ -47,6 +47,16 @@ record StudyCriteria(
   /** A heading criterion's position in {@link #criteria} and those of its sub-criteria. */
   record Heading(int position, List<Integer> children) {}
 
+  /**
+   * What grading needs of a study besides its decidable criteria: its conditions, age range and sex, and how many of
+   * its criteria no patient data can decide. Many studies share one.
+   */
+  record Core(Conditions conditions, AgeRange age, String sex, int undecidable) {}
+
+  Core core() {
+    return new Core(conditions, age, sex, undecidable);
+  }
+
   List<String> conditionLabels() {
     return conditions.labels();
   }

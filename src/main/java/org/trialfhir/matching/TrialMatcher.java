@@ -31,6 +31,11 @@ import org.hl7.fhir.r4.model.ResearchStudy;
  * the page asked for are evaluated again with every criterion's text, evidence and explanation, from the same
  * statuses.
  *
+ * <p>Ranking needs little of a study: its conditions, age range and sex (shared by many studies), the numbers of its
+ * criteria's rules, and what the filters test. A matcher made with {@link #builder} keeps only that (a few hundred
+ * bytes a study), and reads the studies of the page asked for again through its {@link Details}; one made with {@link
+ * #of} holds its candidates whole.
+ *
  * <p>Immutable and thread-safe once built; build a new one when the studies change, from the previous one to read
  * again only the studies that changed.
  */
@@ -40,17 +45,33 @@ public final class TrialMatcher {
   private static final int MAXIMUM_SCORE = 10_000;
 
   /**
-   * One study as the matcher holds it; {@code decidable}: the numbers of the rules of its {@link
-   * StudyCriteria#decidable()} criteria among the matcher's.
+   * Where the detail pass of a matcher that keeps only what ranking needs ({@link Builder}) finds a study again: its
+   * ResearchStudy and eligibility Group as they were when the matcher read them.
    */
-  private record Indexed(StudyCandidate candidate, StudyCriteria criteria, Set<String> phases, Set<String> statuses,
-      Set<String> countries, int[] decidable) {}
+  @FunctionalInterface
+  public interface Details {
+    StudyCandidate of(String studyId);
+  }
+
+  /**
+   * One study as the matcher holds it to rank it: its id, what grading needs besides its decidable criteria, the
+   * numbers of the rules of its {@link StudyCriteria#decidable()} criteria among the matcher's, and what the filters
+   * test. {@code held}: the candidate and its criteria in full, for a matcher built from candidates in memory (null
+   * when its {@link Details} finds them).
+   */
+  private record Indexed(String id, StudyCriteria.Core core, int[] decidable, Set<String> phases,
+      Set<String> statuses, Set<String> countries, Held held) {}
+
+  /** A study in full: the candidate, and its criteria read with every text. */
+  private record Held(StudyCandidate candidate, StudyCriteria criteria) {}
 
   private final EligibilityEvaluator evaluator;
   private final List<Indexed> studies;
+  private final Details details;
   /**
    * The distinct rules of the criteria patient data may decide, numbered: a match keeps each one's status by number,
-   * in an array, which the thousands of studies that repeat a rule read far faster than any map.
+   * in an array, which the thousands of studies that repeat a rule read far faster than any map. A matcher built from
+   * another numbers the other's rules as it did, so that the studies it keeps keep their numbers.
    */
   private final List<CriterionRule> decidable;
   private final boolean[] coded;
@@ -58,30 +79,32 @@ public final class TrialMatcher {
   private final Map<String, BitSet> byStem = new HashMap<>();
   private final BitSet withoutConditions = new BitSet();
 
-  private TrialMatcher(EligibilityEvaluator evaluator, List<Indexed> studies, List<CriterionRule> decidable) {
+  private TrialMatcher(EligibilityEvaluator evaluator, List<Indexed> studies, List<CriterionRule> decidable,
+      Details details) {
     this.evaluator = evaluator;
     this.studies = studies;
     this.decidable = decidable;
+    this.details = details;
     this.coded = new boolean[decidable.size()];
     for (int n = 0; n < coded.length; n++) {
       coded[n] = decidable.get(n).coded();
     }
     Map<String, Integer> stemCounts = new HashMap<>();
     for (Indexed study : studies) {
-      for (Set<String> form : study.criteria().conditionForms()) {
+      for (Set<String> form : study.core().conditions().forms()) {
         form.forEach(stem -> stemCounts.merge(stem, 1, Integer::sum));
       }
     }
     for (int i = 0; i < studies.size(); i++) {
-      StudyCriteria criteria = studies.get(i).criteria();
-      if (criteria.conditionLabels().isEmpty()) {
+      StudyCriteria.Conditions conditions = studies.get(i).core().conditions();
+      if (conditions.labels().isEmpty()) {
         withoutConditions.set(i);
         continue;
       }
-      for (String code : criteria.conditionSnomed()) {
+      for (String code : conditions.snomed()) {
         bySnomed.computeIfAbsent(code, c -> new BitSet()).set(i);
       }
-      for (Set<String> form : criteria.conditionForms()) {
+      for (Set<String> form : conditions.forms()) {
         // A patient's name covers the form only if it has all its stems, so any one of them finds it: the rarest
         // keeps the candidate sets small.
         String rarest = form.stream().min(Comparator.comparingInt(stemCounts::get)).orElseThrow();
@@ -98,46 +121,137 @@ public final class TrialMatcher {
   /**
    * Indexes the candidates, reading the eligibility of those that are new or changed: a candidate whose
    * ResearchStudy and Group are the very instances {@code previous} (null for none) was built from keeps what was
-   * read from them then (resources are immutable once stored). The sites' countries are taken afresh.
+   * read from them then (resources are immutable once stored). The sites' countries are taken afresh. The matcher
+   * holds the candidates: for a few studies, or tests; {@link #builder} keeps only what ranking needs.
    */
   public static TrialMatcher of(List<StudyCandidate> candidates, EligibilityEvaluator evaluator,
       TrialMatcher previous) {
     Map<ResearchStudy, Indexed> before = new IdentityHashMap<>();
     if (previous != null && previous.evaluator == evaluator) {
-      previous.studies.forEach(study -> before.put(study.candidate().study(), study));
+      previous.studies.stream().filter(study -> study.held() != null)
+          .forEach(study -> before.put(study.held().candidate().study(), study));
     }
-    Interner interner = new Interner();
-    Map<CriterionRule, Integer> numbers = new IdentityHashMap<>();
-    List<CriterionRule> decidable = new ArrayList<>();
-    List<Indexed> studies = new ArrayList<>(candidates.size());
-    // In id order, so that a study's position breaks ties of score as its id does.
-    List<StudyCandidate> byId = candidates.stream()
-        .sorted(Comparator.comparing((StudyCandidate c) -> c.study().getIdElement().getIdPart())).toList();
-    for (StudyCandidate candidate : byId) {
+    Builder builder = new Builder(evaluator, previous, new Interner());
+    for (StudyCandidate candidate : candidates) {
+      Indexed old = before.get(candidate.study());
+      boolean same = old != null && old.held().candidate().eligibility() == candidate.eligibility();
+      builder.add(candidate, same ? old : null, true);
+    }
+    return builder.build(null);
+  }
+
+  /**
+   * A builder of a matcher that keeps of each study only what ranking needs, and finds the studies of the page asked
+   * for again through {@link Details}: the studies are read one at a time, and none is held whole. From {@code
+   * previous} (null for none), it can keep studies unchanged since without reading them again.
+   */
+  public static Builder builder(EligibilityEvaluator evaluator, TrialMatcher previous) {
+    // Criteria and limits carry their study's ids and texts: sharing them would keep every study's texts.
+    return new Builder(evaluator, previous, new Interner(v -> !(v instanceof Criterion || v instanceof Limit)));
+  }
+
+  /** Adds studies one at a time, in any order; not thread-safe. */
+  public static final class Builder {
+    private final EligibilityEvaluator evaluator;
+    private final TrialMatcher previous;
+    private final Interner interner;
+    private final Map<CriterionRule, Integer> numbers = new IdentityHashMap<>();
+    private final List<CriterionRule> decidable = new ArrayList<>();
+    private final List<Indexed> studies = new ArrayList<>();
+
+    private Builder(EligibilityEvaluator evaluator, TrialMatcher previous, Interner interner) {
+      this.evaluator = evaluator;
+      this.previous = previous != null && previous.evaluator == evaluator ? previous : null;
+      this.interner = interner;
+      if (this.previous != null) {
+        for (CriterionRule rule : this.previous.decidable) {
+          number(interner.intern(rule));
+        }
+      }
+    }
+
+    /** Reads a study's eligibility; the matcher keeps only what ranking needs of it. */
+    public void add(StudyCandidate candidate) {
+      add(candidate, null, false);
+    }
+
+    /**
+     * Keeps a study of the previous matcher as it was read; it is then unchanged (its ResearchStudy, Group and
+     * sites). False when the previous matcher has no study with that id.
+     */
+    public boolean keep(String studyId) {
+      Indexed old = previous == null ? null : previous.indexed(studyId);
+      if (old != null) {
+        studies.add(old);
+      }
+      return old != null;
+    }
+
+    /** The matcher over the studies added and kept; {@code details} finds those it does not hold. */
+    public TrialMatcher build(Details details) {
+      // In id order, so that a study's position breaks ties of score as its id does.
+      List<Indexed> byId = studies.stream().sorted(Comparator.comparing(Indexed::id)).toList();
+      return new TrialMatcher(evaluator, byId, List.copyOf(decidable), details);
+    }
+
+    /** Adds a candidate, keeping what {@code old} read of it when not null; holds it whole when {@code hold}. */
+    private void add(StudyCandidate candidate, Indexed old, boolean hold) {
       ResearchStudy study = candidate.study();
-      Indexed old = before.get(study);
       Set<String> countries = interner.intern(
           Set.copyOf(candidate.countries().stream().map(MatchText::normalize).toList()));
-      boolean same = old != null && old.candidate().eligibility() == candidate.eligibility();
-      StudyCriteria criteria = same ? old.criteria() : evaluator.read(study, candidate.eligibility(), interner);
+      StudyCriteria criteria = old != null ? old.held().criteria()
+          : evaluator.read(study, candidate.eligibility(), interner);
       int[] decidableNumbers = new int[criteria.decidable().size()];
       for (int i = 0; i < decidableNumbers.length; i++) {
-        decidableNumbers[i] = numbers.computeIfAbsent(criteria.decidable().get(i).rule(), c -> {
-          decidable.add(c);
-          return decidable.size() - 1;
-        });
+        decidableNumbers[i] = number(criteria.decidable().get(i).rule());
       }
-      studies.add(same
-          ? new Indexed(candidate, criteria, old.phases(), old.statuses(), countries, decidableNumbers)
-          : new Indexed(candidate, criteria, interner.intern(phases(study)), interner.intern(statuses(study)),
-              countries, decidableNumbers));
+      studies.add(old != null
+          ? new Indexed(old.id(), old.core(), decidableNumbers, old.phases(), old.statuses(), countries,
+              new Held(candidate, criteria))
+          : new Indexed(criteria.id(), interner.intern(criteria.core()), decidableNumbers,
+              interner.intern(phases(study)), interner.intern(statuses(study)), countries,
+              hold ? new Held(candidate, criteria) : null));
     }
-    return new TrialMatcher(evaluator, List.copyOf(studies), List.copyOf(decidable));
+
+    private int number(CriterionRule rule) {
+      return numbers.computeIfAbsent(rule, c -> {
+        decidable.add(c);
+        return decidable.size() - 1;
+      });
+    }
   }
 
   /** What the matcher read of a study (null when it holds none with that id): for tests and diagnostics. */
   StudyCriteria criteria(String studyId) {
-    return studies.stream().map(Indexed::criteria).filter(c -> c.id().equals(studyId)).findFirst().orElse(null);
+    Indexed study = indexed(studyId);
+    return study == null ? null : detailed(study, new Interner()).criteria();
+  }
+
+  /** The study with that id, found in the id order the studies are kept in; null when there is none. */
+  private Indexed indexed(String studyId) {
+    int low = 0;
+    int high = studies.size() - 1;
+    while (low <= high) {
+      int middle = (low + high) >>> 1;
+      int order = studies.get(middle).id().compareTo(studyId);
+      if (order == 0) {
+        return studies.get(middle);
+      } else if (order < 0) {
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return null;
+  }
+
+  /** A study in full: as held, or found through the details and read again (through {@code interner}). */
+  private Held detailed(Indexed study, Interner interner) {
+    if (study.held() != null) {
+      return study.held();
+    }
+    StudyCandidate candidate = details.of(study.id());
+    return new Held(candidate, evaluator.read(candidate.study(), candidate.eligibility(), interner));
   }
 
   /** How many studies the matcher holds. */
@@ -183,12 +297,16 @@ public final class TrialMatcher {
     int from = Math.min(offset, ranked);
     int to = (int) Math.min((long) from + count, ranked);
     List<StudyMatch> page = new ArrayList<>(to - from);
+    // The page's studies read again share their parts with one another only, not with the matcher: the facts work
+    // those out again, with the same results.
+    Interner pageParts = new Interner();
     for (int r = from; r < to; r++) {
       Indexed study = studies.get((int) ranking[r]);
-      StudyEvaluation evaluation = evaluator.evaluate(study.criteria(), facts);
+      Held held = detailed(study, pageParts);
+      StudyEvaluation evaluation = evaluator.evaluate(held.criteria(), facts);
       assert new StudyEvaluation.Standing(evaluation.grade(), evaluation.score())
           .equals(standing(study, facts, known, false)) : evaluation.studyId() + ": ranked otherwise than evaluated";
-      page.add(new StudyMatch(study.candidate().study(), evaluation));
+      page.add(new StudyMatch(held.candidate().study(), evaluation));
     }
     return new MatchPage(ranked, page);
   }
@@ -201,7 +319,7 @@ public final class TrialMatcher {
    */
   private StudyEvaluation.Standing standing(Indexed study, PatientFacts facts, CriterionStatus[] known,
       boolean certainlyNotIsNone) {
-    StudyEvaluation.Grader grader = evaluator.grader(study.criteria(), facts);
+    StudyEvaluation.Grader grader = evaluator.grader(study.core(), facts);
     if (certainlyNotIsNone && grader.notMet()) {
       return null;
     }

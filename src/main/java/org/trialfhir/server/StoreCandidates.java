@@ -1,13 +1,11 @@
 package org.trialfhir.server;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.matching.EligibilityEvaluator;
@@ -17,7 +15,9 @@ import org.trialfhir.store.TrialStore;
 
 /**
  * The {@link TrialMatcher} over the store's current trials: every ResearchStudy with the Group its enrollment points
- * to and the countries of its sites. Built on first use; after writes, brought up to date from the store's change
+ * to and the countries of its sites. Built on first use from the store handed over a batch at a time, keeping of
+ * each study only what ranking needs and which versions it was read from ({@link StudySources}): a match reads the
+ * studies of the page it answers again, at those versions. After writes, brought up to date from the store's change
  * feed, reading again only the studies a write touched (their ResearchStudy, their Group, or one of their sites), so
  * a match after a write does not re-read every study.
  */
@@ -30,8 +30,8 @@ final class StoreCandidates {
   private final EligibilityEvaluator evaluator;
   private volatile Built built;
 
-  /** A matcher, the store position it was built at, and its candidates by study id. */
-  private record Built(TrialMatcher matcher, long position, Map<String, StudyCandidate> byStudy) {}
+  /** A matcher, the store position it was built at, and where each of its studies was read from, by study id. */
+  private record Built(TrialMatcher matcher, long position, Map<String, StudySources> byStudy) {}
 
   StoreCandidates(TrialStore store, EligibilityEvaluator evaluator) {
     this.store = store;
@@ -49,21 +49,39 @@ final class StoreCandidates {
       current = built;
       if (current == null || current.position() != position) {
         Built next = current == null ? null : followed(current, position);
-        built = next != null ? next : rebuilt(current, position);
+        built = next != null ? next : rebuilt();
       }
       return built.matcher();
     }
   }
 
-  /** Every study read again (one read per referenced type), keeping what {@code previous} read of unchanged ones. */
-  private Built rebuilt(Built previous, long position) {
-    Map<String, Map<String, Resource>> byType = new HashMap<>();
-    Map<String, StudyCandidate> byStudy = new LinkedHashMap<>();
-    for (Resource resource : store.all("ResearchStudy")) {
-      byStudy.put(resource.getIdElement().getIdPart(),
-          StudyCandidate.of((ResearchStudy) resource, reference -> resolveFromAll(reference, byType)));
-    }
-    return built(byStudy, previous, position);
+  /**
+   * Every study read again, the store handed over a batch at a time: a study's Group and sites are found in its batch
+   * (a trial's resources are stored together), else read by id ({@link StudySources.Reader}). Built at the position
+   * {@link TrialStore#current} returns; a match follows the feed on from there.
+   */
+  private Built rebuilt() {
+    TrialMatcher.Builder builder = TrialMatcher.builder(evaluator, null);
+    Map<String, StudySources> byStudy = new HashMap<>();
+    StudySources.Reader reader = new StudySources.Reader(store);
+    long position = store.current(batch -> {
+      Map<String, TrialStore.Version> groups = new HashMap<>();
+      for (TrialStore.Version version : batch) {
+        if (!version.deleted()) {
+          switch (version.type()) {
+            case "Group" -> groups.put(version.id(), version);
+            case "Location" -> reader.seen(version);
+            default -> { }
+          }
+        }
+      }
+      for (TrialStore.Version version : batch) {
+        if (!version.deleted() && version.type().equals("ResearchStudy")) {
+          add(builder, byStudy, reader.read((ResearchStudy) version.resource(), version.versionId(), groups));
+        }
+      }
+    });
+    return new Built(builder.build(details(byStudy)), position, byStudy);
   }
 
   /**
@@ -96,62 +114,48 @@ final class StoreCandidates {
         return null;
       }
     }
-    Map<String, StudyCandidate> byStudy = new LinkedHashMap<>(current.byStudy());
     if (!groups.isEmpty() || !locations.isEmpty()) {
-      byStudy.forEach((id, candidate) -> {
-        if (references(candidate.study().getEnrollment(), "Group", groups)
-            || references(candidate.study().getSite(), "Location", locations)) {
+      current.byStudy().forEach((id, sources) -> {
+        if (sources.references(groups, locations)) {
           studies.add(id);
         }
       });
     }
-    for (String id : studies) {
-      store.read("ResearchStudy", id).ifPresentOrElse(
-          study -> byStudy.put(id, StudyCandidate.of((ResearchStudy) study, this::resolve)),
-          () -> byStudy.remove(id));
-    }
-    return built(byStudy, current, position);
-  }
-
-  private Built built(Map<String, StudyCandidate> byStudy, Built previous, long position) {
-    // Unchanged candidates are the previous matcher's instances: it keeps what it read of them.
-    TrialMatcher matcher = TrialMatcher.of(new ArrayList<>(byStudy.values()), evaluator,
-        previous == null ? null : previous.matcher());
-    return new Built(matcher, position, byStudy);
-  }
-
-  private static boolean references(List<Reference> references, String type, Set<String> ids) {
-    if (ids.isEmpty()) {
-      return false;
-    }
-    for (Reference reference : references) {
-      String[] parts = reference.hasReference() ? reference.getReference().split("/") : new String[0];
-      if (parts.length == 2 && parts[0].equals(type) && ids.contains(parts[1])) {
-        return true;
+    TrialMatcher.Builder builder = TrialMatcher.builder(evaluator, current.matcher());
+    Map<String, StudySources> byStudy = new HashMap<>(current.byStudy());
+    for (String id : byStudy.keySet()) {
+      if (!studies.contains(id)) {
+        builder.keep(id);
       }
     }
-    return false;
-  }
-
-  private Resource resolve(Reference reference) {
-    String[] parts = reference.hasReference() ? reference.getReference().split("/") : new String[0];
-    return parts.length == 2 ? store.read(parts[0], parts[1]).orElse(null) : null;
-  }
-
-  /**
-   * A reference resolved from each referenced type read whole ({@link TrialStore#all} reads a large type in pages and
-   * parses it in parallel): one read per type rather than one per reference.
-   */
-  private Resource resolveFromAll(Reference reference, Map<String, Map<String, Resource>> byType) {
-    String[] parts = reference.hasReference() ? reference.getReference().split("/") : new String[0];
-    if (parts.length != 2) {
-      return null;
+    StudySources.Reader reader = new StudySources.Reader(store);
+    for (String id : studies) {
+      byStudy.remove(id);
+      store.read("ResearchStudy", id).ifPresent(study -> add(builder, byStudy,
+          reader.read((ResearchStudy) study, StudySources.versionOf(study), Map.of())));
     }
-    Map<String, Resource> ofType = byType.computeIfAbsent(parts[0], type -> {
-      Map<String, Resource> byId = new HashMap<>();
-      store.all(type).forEach(r -> byId.put(r.getIdElement().getIdPart(), r));
-      return byId;
-    });
-    return ofType.get(parts[1]);
+    return new Built(builder.build(details(byStudy)), position, byStudy);
+  }
+
+  private static void add(TrialMatcher.Builder builder, Map<String, StudySources> byStudy,
+      StudySources.Read read) {
+    builder.add(read.candidate());
+    byStudy.put(read.sources().id(), read.sources());
+  }
+
+  /** The studies of a page read again at the versions the matcher read them at. */
+  private TrialMatcher.Details details(Map<String, StudySources> byStudy) {
+    return id -> {
+      StudySources sources = byStudy.get(id);
+      Resource study = read("ResearchStudy", id, sources.version());
+      Group group = sources.group() == null ? null : (Group) read("Group", sources.group(), sources.groupVersion());
+      // The detail pass reads no country: the filters were applied when ranking.
+      return new StudyCandidate((ResearchStudy) study, group, Set.of());
+    };
+  }
+
+  private Resource read(String type, String id, int version) {
+    return store.vread(type, id, Integer.toString(version)).orElseThrow(() -> new IllegalStateException(
+        "$match: " + type + "/" + id + "/_history/" + version + ", read to rank it, can no longer be read"));
   }
 }
