@@ -73,6 +73,8 @@ public final class ThresholdExtractor {
   private static final Pattern DIGITS = Pattern.compile(NUMBER_TEXT);
   private static final Pattern NUMBER =
       Pattern.compile("(?<![\\p{L}\\p{N}.,^\\-~≈/])(" + NUMBER_TEXT + ")(?![\\d.]\\d)");
+  /** Characters of NUMBER's look-behind besides letters and digits. */
+  private static final String NUMBER_NOT_AFTER = ".,^-~≈/";
   /** Where a limit may start: a comparator, "between"/"from" of a range, or a number. */
   private static final Pattern TRIGGER = Pattern.compile(LEADING_COMPARATOR.pattern()
       + "|" + NOT_WORD_BEFORE + "(?:between|from)\\s+(?=\\d)|" + NUMBER.pattern(), FLAGS);
@@ -507,7 +509,7 @@ public final class ThresholdExtractor {
       char c = text.charAt(i);
       boolean candidate = Character.isLetter(c)
           ? startsWord(text, i) && TRIGGER_FIRST.indexOf(Character.toLowerCase(c)) >= 0
-          : Character.isDigit(c) || TRIGGER_FIRST.indexOf(c) >= 0;
+          : Character.isDigit(c) ? !insideNumber(text, i) : TRIGGER_FIRST.indexOf(c) >= 0;
       if (!candidate) {
         continue;
       }
@@ -517,6 +519,18 @@ public final class ThresholdExtractor {
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether a digit follows what NUMBER's look-behind refuses (a letter, a digit, a point...): no comparator starts
+   * with a digit, so TRIGGER cannot match there, and the digits after a number's first are not tried.
+   */
+  private static boolean insideNumber(String text, int i) {
+    if (i == 0) {
+      return false;
+    }
+    char before = text.charAt(i - 1);
+    return Character.isLetterOrDigit(before) || NUMBER_NOT_AFTER.indexOf(before) >= 0;
   }
 
   private Limit limitAt(String text, int start, int triggerEnd, List<Mention> scientific) {
