@@ -24,6 +24,9 @@ public final class ResourceIds {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern NOT_SLUG = Pattern.compile("[^a-z0-9]+");
   private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
+  private static final Pattern NOT_NAME = Pattern.compile("[^A-Za-z0-9]+");
+  private static final Pattern EDGE_UNDERSCORES = Pattern.compile("^_+|_+$");
+  private static final Pattern REGISTRY_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,50}");
 
   private ResourceIds() {}
 
@@ -55,7 +58,7 @@ public final class ResourceIds {
    * {@code NCT07066982-cyclophosphamide} → {@code NCT07066982_cyclophosphamide}.
    */
   public static String name(String id) {
-    String name = requireText(id, "id").replaceAll("[^A-Za-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    String name = EDGE_UNDERSCORES.matcher(NOT_NAME.matcher(requireText(id, "id")).replaceAll("_")).replaceAll("");
     if (name.isEmpty() || !Character.isLetter(name.charAt(0))) {
       name = "X_" + name;
     }
@@ -129,7 +132,7 @@ public final class ResourceIds {
 
   private static String requireId(String registryId) {
     Objects.requireNonNull(registryId, "registry id");
-    if (!registryId.matches("[A-Za-z0-9\\-.]{1,50}")) {
+    if (!REGISTRY_ID.matcher(registryId).matches()) {
       throw new IllegalArgumentException("not usable as a FHIR id: " + registryId);
     }
     return registryId;

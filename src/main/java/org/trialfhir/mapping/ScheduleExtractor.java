@@ -85,9 +85,14 @@ public final class ScheduleExtractor {
   private static final List<String> NUMBER_WORDS = List.of("zero", "one", "two", "three", "four", "five");
 
   private final Vocabulary vocabulary;
+  /** One pattern per route word, in the vocabulary's order (longest first): compiled once, not per step. */
+  private final List<Pattern> routes;
 
   public ScheduleExtractor(Vocabulary vocabulary) {
     this.vocabulary = vocabulary;
+    this.routes = vocabulary.routeWords().stream()
+        .map(word -> Pattern.compile("(?<![\\w.])" + Pattern.quote(word) + "(?![\\w])"))
+        .toList();
   }
 
   public Schedule extract(TrialRecord record) {
@@ -286,8 +291,8 @@ public final class ScheduleExtractor {
 
   private String route(String text) {
     String lower = text.toLowerCase(Locale.ROOT);
-    for (String word : vocabulary.routeWords()) {
-      Matcher m = Pattern.compile("(?<![\\w.])" + Pattern.quote(word) + "(?![\\w])").matcher(lower);
+    for (Pattern route : routes) {
+      Matcher m = route.matcher(lower);
       if (m.find()) {
         return text.substring(m.start(), m.end());
       }

@@ -73,6 +73,8 @@ public final class ThresholdExtractor {
   private static final Pattern DIGITS = Pattern.compile(NUMBER_TEXT);
   private static final Pattern NUMBER =
       Pattern.compile("(?<![\\p{L}\\p{N}.,^\\-~≈/])(" + NUMBER_TEXT + ")(?![\\d.]\\d)");
+  /** Characters of NUMBER's look-behind besides letters and digits. */
+  private static final String NUMBER_NOT_AFTER = ".,^-~≈/";
   /** Where a limit may start: a comparator, "between"/"from" of a range, or a number. */
   private static final Pattern TRIGGER = Pattern.compile(LEADING_COMPARATOR.pattern()
       + "|" + NOT_WORD_BEFORE + "(?:between|from)\\s+(?=\\d)|" + NUMBER.pattern(), FLAGS);
@@ -137,16 +139,34 @@ public final class ThresholdExtractor {
           FLAGS);
   private static final Pattern FOR_ANALYTE = Pattern.compile("\\s*(?:for|in)\\s", FLAGS);
   private static final Pattern CLAUSE_END = Pattern.compile("[;；。]|\\.(?=\\s|$)");
+  // Patterns of the small rewrites below, compiled once: String.replaceAll compiles its pattern on every call.
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern DIGIT_RUN = Pattern.compile("\\d+");
+  private static final Pattern TRAILING_DOTS = Pattern.compile("[.·*]+$");
+  private static final Pattern DIGIT_GROUPING = Pattern.compile("[,\\s\\u00A0\\u2009\\u202F]");
   private static final Pattern EXPONENT_TEXT = Pattern.compile("10\\s*(?:\\^\\s*(-?\\d{1,2})|[eE](-?\\d{1,2})|"
       + "([1-9]\\d?))");
 
   private final Pattern analytes;
+  /**
+   * The first characters of the analyte phrases, as written and case-folded: a word starting with none of them is
+   * not tried; null when that cannot be told from one character (a phrase that is blank or starts with a surrogate).
+   */
+  private final String analyteFirsts;
   private final Map<String, String> analyteCodes = new HashMap<>();
   private final List<UnitSpelling> units = new ArrayList<>();
   private final Map<String, String> unitCodes = new HashMap<>();
 
-  /** A unit spelling from the unit map, as a whitespace-tolerant pattern. */
-  private record UnitSpelling(String code, Pattern pattern) {}
+  /**
+   * A unit spelling from the unit map, as a whitespace-tolerant pattern, with the first character it can match
+   * (case-folded as the pattern folds it), so the spellings that cannot match at a place are not tried.
+   */
+  private record UnitSpelling(String code, Pattern pattern, char first) {
+    /** Whether the pattern can match when {@code c} is the first character after the spaces it skips. */
+    boolean mayStartWith(char c) {
+      return Character.isSurrogate(first) || c == first || caseFolded(c) == caseFolded(first);
+    }
+  }
 
   /** An analyte phrase found in the text. */
   private record Found(int start, int end, String code, String written) {}
@@ -171,7 +191,15 @@ public final class ThresholdExtractor {
     List<String> phrases = new ArrayList<>(new LinkedHashSet<>(analytePhrases));
     phrases.sort(Comparator.comparingInt(String::length).reversed());
     List<String> alternatives = new ArrayList<>();
+    StringBuilder firsts = new StringBuilder();
+    boolean firstsTell = true;
     for (String phrase : phrases) {
+      String stripped = phrase.strip();
+      if (stripped.isEmpty() || Character.isSurrogate(stripped.charAt(0))) {
+        firstsTell = false;
+      } else {
+        firsts.append(stripped.charAt(0)).append(caseFolded(stripped.charAt(0)));
+      }
       analyteCodes.putIfAbsent(fold(phrase), phrase);
       String body = String.join("\\s+", quotedWords(phrase));
       // "aged 18 to 75 years": the participle names age too.
@@ -181,6 +209,7 @@ public final class ThresholdExtractor {
     // every position of every criterion — the most expensive part of mapping when it was a look-behind.
     analytes = alternatives.isEmpty() ? null
         : Pattern.compile("(?:" + String.join("|", alternatives) + ")" + NOT_WORD_AFTER, FLAGS);
+    analyteFirsts = firstsTell ? firsts.toString() : null;
     List<String> spellings = new ArrayList<>(new LinkedHashSet<>(unitSpellings));
     spellings.sort(Comparator.comparingInt(String::length).reversed());
     for (String spelling : spellings) {
@@ -190,7 +219,7 @@ public final class ThresholdExtractor {
       unitCodes.putIfAbsent(compact(spelling), spelling);
       units.add(new UnitSpelling(spelling, Pattern.compile("\\s*(" + tolerant(spelling) + ")"
           + (Character.isLetterOrDigit(spelling.charAt(spelling.length() - 1)) ? "(?![\\p{L}\\p{N}])" : ""),
-          FLAGS)));
+          FLAGS), spelling.strip().charAt(0)));
     }
   }
 
@@ -272,7 +301,7 @@ public final class ThresholdExtractor {
     }
     Matcher m = analytes.matcher(text);
     for (int i = 0; i < text.length(); i++) {
-      if (!startsWord(text, i)) {
+      if (!startsWord(text, i) || !mayStartAnalyte(text.charAt(i))) {
         continue;
       }
       m.region(i, text.length());
@@ -290,6 +319,10 @@ public final class ThresholdExtractor {
       }
     }
     return found;
+  }
+
+  private boolean mayStartAnalyte(char c) {
+    return analyteFirsts == null || analyteFirsts.indexOf(c) >= 0 || analyteFirsts.indexOf(caseFolded(c)) >= 0;
   }
 
   /**
@@ -476,7 +509,7 @@ public final class ThresholdExtractor {
       char c = text.charAt(i);
       boolean candidate = Character.isLetter(c)
           ? startsWord(text, i) && TRIGGER_FIRST.indexOf(Character.toLowerCase(c)) >= 0
-          : Character.isDigit(c) || TRIGGER_FIRST.indexOf(c) >= 0;
+          : Character.isDigit(c) ? !insideNumber(text, i) : TRIGGER_FIRST.indexOf(c) >= 0;
       if (!candidate) {
         continue;
       }
@@ -488,9 +521,21 @@ public final class ThresholdExtractor {
     return -1;
   }
 
+  /**
+   * Whether a digit follows what NUMBER's look-behind refuses (a letter, a digit, a point...): no comparator starts
+   * with a digit, so TRIGGER cannot match there, and the digits after a number's first are not tried.
+   */
+  private static boolean insideNumber(String text, int i) {
+    if (i == 0) {
+      return false;
+    }
+    char before = text.charAt(i - 1);
+    return Character.isLetterOrDigit(before) || NUMBER_NOT_AFTER.indexOf(before) >= 0;
+  }
+
   private Limit limitAt(String text, int start, int triggerEnd, List<Mention> scientific) {
     String word = text.substring(start, triggerEnd);
-    Threshold.Comparator leading = LEADING.get(word.toLowerCase(Locale.ROOT).replaceAll("\\s+", " "));
+    Threshold.Comparator leading = LEADING.get(SPACES.matcher(word.toLowerCase(Locale.ROOT)).replaceAll(" "));
     if (leading != null) {
       Matcher gap = AFTER_COMPARATOR.matcher(text);
       gap.region(triggerEnd, text.length());
@@ -529,7 +574,7 @@ public final class ThresholdExtractor {
     if (!trailing.lookingAt()) {
       return null;
     }
-    String words = trailing.group(1).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+    String words = SPACES.matcher(trailing.group(1).toLowerCase(Locale.ROOT)).replaceAll(" ");
     boolean age = words.endsWith("older") || words.endsWith("younger") || ofAge(text, trailing.end());
     return new Limit(start, trailing.end(), TRAILING.get(words), value.low(), null, value.unit(), value.unitKey(),
         age);
@@ -606,7 +651,7 @@ public final class ThresholdExtractor {
     if (low.scale() > 0 || !list.lookingAt()) {
       return null;
     }
-    Matcher digits = Pattern.compile("\\d+").matcher(list.group());
+    Matcher digits = DIGIT_RUN.matcher(list.group());
     int expected = low.intValueExact();
     while (digits.find()) {
       if (Integer.parseInt(digits.group()) != expected++) {
@@ -621,7 +666,16 @@ public final class ThresholdExtractor {
   }
 
   private Value unitAt(String text, int numberStart, int numberEnd, BigDecimal value, List<Mention> scientific) {
+    // Every spelling pattern starts with \s* and then a character that is not a space: only the spellings that can
+    // start with the first character after the spaces are tried (there are hundreds, each a matcher).
+    int after = numberEnd;
+    while (after < text.length() && isRegexSpace(text.charAt(after))) {
+      after++;
+    }
     for (UnitSpelling spelling : units) {
+      if (after == text.length() || !spelling.mayStartWith(text.charAt(after))) {
+        continue;
+      }
       Matcher m = spelling.pattern().matcher(text);
       m.region(numberEnd, text.length());
       if (m.lookingAt()) {
@@ -650,7 +704,7 @@ public final class ThresholdExtractor {
     Matcher glued = GLUED_UNIT.matcher(text);
     glued.region(numberEnd, text.length());
     if (glued.lookingAt()) {
-      String unit = glued.group().replaceAll("[.·*]+$", "");
+      String unit = TRAILING_DOTS.matcher(glued.group()).replaceAll("");
       return new Value(value, null, unit, unitCodes.get(compact(unit)), numberEnd + unit.length());
     }
     Matcher slash = SPACED_SLASH_UNIT.matcher(text);
@@ -744,15 +798,25 @@ public final class ThresholdExtractor {
   }
 
   private static BigDecimal decimal(String written) {
-    return new BigDecimal(written.replaceAll("[,\\s\\u00A0\\u2009\\u202F]", ""));
+    return new BigDecimal(DIGIT_GROUPING.matcher(written).replaceAll(""));
   }
 
   private static String fold(String phrase) {
-    return phrase.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    return SPACES.matcher(phrase.strip()).replaceAll(" ").toLowerCase(Locale.ROOT);
   }
 
   private static String compact(String unit) {
-    return unit.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+    return SPACES.matcher(unit).replaceAll("").toLowerCase(Locale.ROOT);
+  }
+
+  /** What {@code \s} matches (without UNICODE_CHARACTER_CLASS). */
+  private static boolean isRegexSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+  }
+
+  /** A character as a CASE_INSENSITIVE | UNICODE_CASE pattern compares it. */
+  private static char caseFolded(char c) {
+    return Character.toLowerCase(Character.toUpperCase(c));
   }
 
   private static <T> T firstNonNull(T a, T b) {

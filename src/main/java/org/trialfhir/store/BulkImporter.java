@@ -226,11 +226,14 @@ public final class BulkImporter {
     return new Outcome(one.source(), one.trial(), result(written), null, one.validated());
   }
 
-  /** As put: one change per resource, the last of a repeated type/id winning. */
+  /**
+   * As put: one change per resource, the last of a repeated type/id winning; each handed over to the store, as this
+   * file's resources are not used again.
+   */
   private static List<TrialStore.Change> changes(List<Resource> resources) {
     Map<String, TrialStore.Upsert> upserts = new LinkedHashMap<>();
     for (Resource resource : resources) {
-      TrialStore.Upsert upsert = new TrialStore.Upsert(resource);
+      TrialStore.Upsert upsert = TrialStore.Upsert.handedOver(resource);
       upserts.put(upsert.type() + "/" + upsert.id(), upsert);
     }
     return List.copyOf(upserts.values());

@@ -51,14 +51,27 @@ public interface TrialStore {
     Integer expectedVersion();
   }
 
-  /** Store this resource as the current version of its type/id (no new version when the content is unchanged). */
-  record Upsert(Resource resource, Integer expectedVersion) implements Change {
+  /**
+   * Store this resource as the current version of its type/id (no new version when the content is unchanged). The
+   * store copies the caller's instance unless it is {@code handedOver}: the caller then gives it up (never reads or
+   * changes it again), and the store may keep and stamp it, sparing a copy (a bulk load's freshly mapped resources).
+   */
+  record Upsert(Resource resource, Integer expectedVersion, boolean handedOver) implements Change {
     public Upsert {
       Objects.requireNonNull(resource, "resource");
     }
 
+    public Upsert(Resource resource, Integer expectedVersion) {
+      this(resource, expectedVersion, false);
+    }
+
     public Upsert(Resource resource) {
       this(resource, null);
+    }
+
+    /** An upsert of a resource the caller gives up to the store (see the class comment). */
+    public static Upsert handedOver(Resource resource) {
+      return new Upsert(resource, null, true);
     }
 
     @Override

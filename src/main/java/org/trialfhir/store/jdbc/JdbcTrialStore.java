@@ -118,9 +118,12 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   /** One write's new versions and outcome, planned under the locks, before its feed number is taken. */
   private record Planned(List<Pending> pending, List<NewVersion> versions, WriteResult result) {}
 
-  /** A committed write: its feed number (0 when nothing was written), its outcome, and the versions for the view. */
+  /**
+   * A committed write: its feed number (0 when nothing was written), its outcome, the versions for the view, and each
+   * version's weight in the parsed-version cache (its gzip size), null for one the cache is not given.
+   */
   private record Written(
-      long seq, WriteResult result, List<CurrentView.Row> rows, List<Version> versions, List<Integer> gzipSizes) {}
+      long seq, WriteResult result, List<CurrentView.Row> rows, List<Version> versions, List<Integer> cacheWeights) {}
 
   /**
    * A cache key: one version of one resource, with the stored size of its content as the cache's weight (not part of
@@ -153,8 +156,8 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     // Encoding is the costly part of a write: done once, outside the transaction and its locks.
     List<Pending> pending = new ArrayList<>(changes.size());
     for (Change change : changes) {
-      pending.add(new Pending(change,
-          change instanceof Upsert upsert ? codec.encode(upsert.resource(), change.type(), change.id()) : null));
+      pending.add(new Pending(change, change instanceof Upsert upsert
+          ? codec.encode(upsert.resource(), change.type(), change.id(), upsert.handedOver()) : null));
     }
     return new Prepared(this, List.copyOf(changes), pending);
   }
@@ -286,17 +289,21 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     pending.forEach(p -> byKey.put(p.change().type() + "/" + p.change().id(), p));
     List<CurrentView.Row> rows = new ArrayList<>(versions.size());
     List<Version> stamped = new ArrayList<>(versions.size());
-    List<Integer> sizes = new ArrayList<>(versions.size());
+    List<Integer> weights = new ArrayList<>(versions.size());
     for (NewVersion v : versions) {
-      sizes.add(v.content() == null ? 0 : v.content().length);
-      ResourceCodec.Pending encoded = byKey.get(v.type() + "/" + v.id()).encoded();
+      Pending written = byKey.get(v.type() + "/" + v.id());
+      // A handed-over resource comes from a bulk load, which reads nothing back: caching it would only fill the
+      // cache, and the heap the collector copies, with the last few thousand trials loaded.
+      weights.add(v.content() == null || (written.change() instanceof Upsert upsert && upsert.handedOver()) ? null
+          : v.content().length);
+      ResourceCodec.Pending encoded = written.encoded();
       // The canonical copy is this write's own; stamping it in place is safe (a retry stamps it again).
       Resource resource = encoded == null ? null
           : ResourceCodec.stamp(encoded.canonical().unstamped(), v.type(), v.id(), v.versionId(), now);
       rows.add(new CurrentView.Row(v.type(), v.id(), v.versionId(), now, resource == null));
       stamped.add(new Version(v.type(), v.id(), v.versionId(), now, resource));
     }
-    return new Written(seq, result, rows, stamped, sizes);
+    return new Written(seq, result, rows, stamped, weights);
   }
 
   private static Current current(Map<String, Map<String, Current>> locked, Change change) {
@@ -549,8 +556,9 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   private void showOwnWrite(Written written) {
     for (int i = 0; i < written.versions().size(); i++) {
       Version v = written.versions().get(i);
-      if (v.resource() != null) {
-        parsed.put(new VersionKey(v.type(), v.id(), v.versionId(), written.gzipSizes().get(i)), v.resource());
+      Integer weight = written.cacheWeights().get(i);
+      if (v.resource() != null && weight != null) {
+        parsed.put(new VersionKey(v.type(), v.id(), v.versionId(), weight), v.resource());
       }
     }
     if (view == null) {

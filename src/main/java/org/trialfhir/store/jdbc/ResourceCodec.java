@@ -5,7 +5,9 @@ import ca.uhn.fhir.parser.IParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,9 +41,8 @@ final class ResourceCodec {
   static final class Pending {
     private final Encoded canonical;
 
-    private Pending(Resource canonicalCopy, String json) {
-      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-      this.canonical = new Encoded(canonicalCopy, gzip(bytes), sha256(bytes));
+    private Pending(Resource canonicalCopy, byte[] json) {
+      this.canonical = new Encoded(canonicalCopy, gzip(json), sha256(json));
     }
 
     /** Whether the content equals what a stored hash stands for. */
@@ -56,9 +57,17 @@ final class ResourceCodec {
 
   /** Whether a number outside the JSON's strings is in exponent notation (an e after a digit or a point). */
   static boolean hasExponentNumber(String json) {
+    return hasExponentNumber(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * {@link #hasExponentNumber(String)} over the UTF-8 bytes: every character it looks for is ASCII, and no byte of a
+   * multi-byte character is.
+   */
+  static boolean hasExponentNumber(byte[] json) {
     boolean inString = false;
-    for (int i = 0; i < json.length(); i++) {
-      char c = json.charAt(i);
+    for (int i = 0; i < json.length; i++) {
+      byte c = json[i];
       if (inString) {
         if (c == '\\') {
           i++;
@@ -67,7 +76,8 @@ final class ResourceCodec {
         }
       } else if (c == '"') {
         inString = true;
-      } else if ((c == 'e' || c == 'E') && i > 0 && (Character.isDigit(json.charAt(i - 1)) || json.charAt(i - 1) == '.')) {
+      } else if ((c == 'e' || c == 'E') && i > 0
+          && ((json[i - 1] >= '0' && json[i - 1] <= '9') || json[i - 1] == '.')) {
         return true;
       }
     }
@@ -76,19 +86,28 @@ final class ResourceCodec {
 
   private final FhirContext ctx;
 
+  /**
+   * Turns off the context's automatic containing of references whose target is an in-memory resource without an id:
+   * its search walks every element of every resource encoded (a third of the encoder's time), and no resource the store
+   * takes has such a reference (ours are mapped with literal references; written ones are parsed, where a local
+   * reference points into {@code contained}, which is still encoded). The setting is the context's, so the server's
+   * encoding of what it reads from the store is spared the walk too.
+   */
   ResourceCodec(FhirContext ctx) {
     this.ctx = ctx;
+    ctx.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
   }
 
   /**
-   * Copies the resource (the caller's instance is never kept or changed) without stamps, and encodes the copy in
-   * canonical form. A resource built in Java can differ from its parse: HAPI reads a decimal written as 1E+6 back as
-   * 1000000, its plain form. Such decimals are given their plain form in the copy before the final encoding, so the
-   * copy is what a parse would give without the cost of one (narratives make parsing slow); a number in exponent
-   * form that is not a decimal element still takes a parse and a second encoding.
+   * Copies the resource (the caller's instance is never kept or changed, unless {@code handedOver}: then it is used
+   * itself, as a copy costs about half as much as the encoding) without stamps, and encodes the copy in canonical
+   * form. A resource built in Java can differ from its parse: HAPI reads a decimal written as 1E+6 back as 1000000, its
+   * plain form. Such decimals are given their plain form in the copy before the final encoding, so the copy is what a
+   * parse would give without the cost of one (narratives make parsing slow); a number in exponent form that is not a
+   * decimal element still takes a parse and a second encoding.
    */
-  Pending encode(Resource resource, String type, String id) {
-    Resource copy = resource.copy();
+  Pending encode(Resource resource, String type, String id, boolean handedOver) {
+    Resource copy = handedOver ? resource : resource.copy();
     copy.setIdElement(new IdType(type, id));
     if (copy.hasMeta()) {
       copy.getMeta().setVersionIdElement(null);
@@ -97,7 +116,7 @@ final class ResourceCodec {
         copy.setMeta(null);
       }
     }
-    String json = parser().encodeResourceToString(copy);
+    byte[] json = utf8(copy);
     if (hasExponentNumber(json)) {
       for (DecimalType decimal : ctx.newTerser().getAllPopulatedChildElementsOfType(copy, DecimalType.class)) {
         String text = decimal.getValueAsString();
@@ -105,13 +124,27 @@ final class ResourceCodec {
           decimal.setValueAsString(decimal.getValue().toPlainString());
         }
       }
-      json = parser().encodeResourceToString(copy);
+      json = utf8(copy);
       if (hasExponentNumber(json)) {
-        copy = (Resource) parser().parseResource(json);
-        json = parser().encodeResourceToString(copy);
+        copy = (Resource) parser().parseResource(new String(json, StandardCharsets.UTF_8));
+        json = utf8(copy);
       }
     }
     return new Pending(copy, json);
+  }
+
+  /**
+   * The resource's JSON, encoded straight into UTF-8 bytes (the bytes {@code getBytes(UTF_8)} of its string gives):
+   * the string would be built, grown and copied only to be turned into bytes.
+   */
+  private byte[] utf8(Resource resource) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    try (Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+      parser().encodeResourceToWriter(resource, writer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   /** Parses stored bytes and stamps the result with its version and time. */

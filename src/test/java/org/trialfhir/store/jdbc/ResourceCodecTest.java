@@ -2,6 +2,7 @@ package org.trialfhir.store.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -45,7 +46,12 @@ class ResourceCodecTest {
         String first = parser().encodeResourceToString(resource);
         withExponents += ResourceCodec.hasExponentNumber(first) ? 1 : 0;
 
-        ResourceCodec.Encoded stored = codec.encode(resource, type, id).canonical();
+        ResourceCodec.Encoded stored = codec.encode(resource, type, id, false).canonical();
+        // A handed-over instance is used itself, not copied, and stored the same.
+        Resource given = resource.copy();
+        ResourceCodec.Encoded handedOver = codec.encode(given, type, id, true).canonical();
+        assertSame(given, handedOver.unstamped(), type + "/" + id);
+        assertEquals(stored.sha256(), handedOver.sha256(), type + "/" + id);
 
         String parsedAgain = parser().encodeResourceToString(parser().parseResource(first));
         assertEquals(parsedAgain, gunzip(stored.gzip()), type + "/" + id);
@@ -65,7 +71,7 @@ class ResourceCodecTest {
         .setDose(new Quantity().setValue(new BigDecimal("2.50E+9")).setUnit("{cells}"))
         .setRate(new Quantity().setValue(new BigDecimal("1E-7")));
 
-    String stored = gunzip(codec.encode(activity, "ActivityDefinition", "a").canonical().gzip());
+    String stored = gunzip(codec.encode(activity, "ActivityDefinition", "a", false).canonical().gzip());
 
     assertTrue(stored.contains("\"value\":2500000000,"), stored);
     assertTrue(stored.contains("\"value\":0.0000001}"), stored);
