@@ -1,8 +1,6 @@
 package org.trialfhir.server.search;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -280,7 +278,7 @@ final class IndexSnapshot {
     if (!Files.isRegularFile(file)) {
       throw new Unusable("no snapshot at " + file);
     }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    try (Input in = new Input(Files.newInputStream(file), Files.size(file))) {
       if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
         throw new Unusable("not a search index snapshot of this format");
       }
@@ -293,20 +291,20 @@ final class IndexSnapshot {
       for (int i = varint(in); i > 0; i--) {
         anchorVersions.add(string(in));
       }
-      String[] words = new String[varint(in)];
+      String[] words = new String[in.checked(varint(in))];
       for (int i = 0; i < words.length; i++) {
         words[i] = string(in);
       }
       values.restoreWords(words);
-      Tok[] toks = new Tok[varint(in)];
+      Tok[] toks = new Tok[in.checked(varint(in))];
       for (int i = 0; i < toks.length; i++) {
         toks[i] = values.tok(new Coded(string(in), string(in), string(in)));
       }
-      Link[] links = new Link[varint(in)];
+      Link[] links = new Link[in.checked(varint(in))];
       for (int i = 0; i < links.length; i++) {
         links[i] = values.link(string(in));
       }
-      int typeCount = varint(in);
+      int typeCount = in.checked(varint(in));
       if (typeCount != types.size()) {
         throw new Unusable("written for other resource types");
       }
@@ -322,7 +320,7 @@ final class IndexSnapshot {
             throw new Unusable("written for other search parameters of " + type.type);
           }
         }
-        int count = varint(in);
+        int count = in.checked(varint(in));
         List<String> typeIds = new ArrayList<>(count);
         List<Entry> typeEntries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -352,10 +350,10 @@ final class IndexSnapshot {
     }
   }
 
-  private static Object value(DataInputStream in, ParamDef def, Tok[] toks, Link[] links)
+  private static Object value(Input in, ParamDef def, Tok[] toks, Link[] links)
       throws IOException {
     if (def instanceof ParamDef.Token) {
-      int n = varint(in);
+      int n = in.checked(varint(in));
       if (n == 0) {
         return IndexValues.NO_TOKS;
       } else if (n == 1) {
@@ -367,7 +365,7 @@ final class IndexSnapshot {
       }
       return found;
     } else if (def instanceof ParamDef.Ref) {
-      int n = varint(in);
+      int n = in.checked(varint(in));
       if (n == 0) {
         return IndexValues.NO_LINKS;
       } else if (n == 1) {
@@ -379,7 +377,7 @@ final class IndexSnapshot {
       }
       return found;
     } else if (def instanceof ParamDef.Str string && string.words()) {
-      int n = varint(in);
+      int n = in.checked(varint(in));
       if (n == 0) {
         return IndexValues.NO_WORDS;
       }
@@ -391,7 +389,7 @@ final class IndexSnapshot {
       }
       return words;
     } else if (def instanceof ParamDef.Str || def instanceof ParamDef.Uri) {
-      int n = varint(in);
+      int n = in.checked(varint(in));
       if (n == 0) {
         return IndexValues.NO_STRINGS;
       }
@@ -401,7 +399,7 @@ final class IndexSnapshot {
       }
       return strings;
     } else if (def instanceof ParamDef.Date) {
-      int n = varint(in);
+      int n = in.checked(varint(in));
       if (n == 0) {
         return IndexValues.NO_SPANS;
       }
@@ -411,7 +409,7 @@ final class IndexSnapshot {
       }
       return spans;
     } else if (def instanceof ParamDef.Quantity) {
-      int n = varint(in) - 1;
+      int n = in.checked(varint(in)) - 1;
       if (n < 0) {
         return null;
       }
@@ -469,6 +467,87 @@ final class IndexSnapshot {
 
   // ---- encoding -------------------------------------------------------------------------------------------------
 
+  /**
+   * A buffered reader of the snapshot's numbers and bytes: {@code DataInputStream} over {@code BufferedInputStream}
+   * takes a lock per byte, and a snapshot is millions of small numbers.
+   */
+  private static final class Input implements AutoCloseable {
+    private final InputStream in;
+    private final long size;
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
+
+    Input(InputStream in, long size) {
+      this.in = in;
+      this.size = size;
+    }
+
+    /** A length or count read as written: more than the file's bytes means a damaged file, not a huge array. */
+    int checked(int count) throws IOException {
+      if (count < 0 || count > size) {
+        throw new IOException("a count of " + count + " in a file of " + size + " bytes");
+      }
+      return count;
+    }
+
+    int readUnsignedByte() throws IOException {
+      if (position == limit && !fill()) {
+        throw new EOFException();
+      }
+      return buffer[position++] & 0xFF;
+    }
+
+    boolean readBoolean() throws IOException {
+      return readUnsignedByte() != 0;
+    }
+
+    int readInt() throws IOException {
+      int value = 0;
+      for (int i = 0; i < 4; i++) {
+        value = (value << 8) | readUnsignedByte();
+      }
+      return value;
+    }
+
+    long readLong() throws IOException {
+      return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
+    }
+
+    /** {@link DataOutputStream#writeUTF}'s form: a two-byte length, then (for our ASCII text) the characters. */
+    String readUTF() throws IOException {
+      int length = (readUnsignedByte() << 8) | readUnsignedByte();
+      return new String(readBytes(length), StandardCharsets.UTF_8);
+    }
+
+    byte[] readBytes(int length) throws IOException {
+      byte[] bytes = new byte[length];
+      int done = 0;
+      while (done < length) {
+        if (position == limit && !fill()) {
+          throw new EOFException();
+        }
+        int n = Math.min(length - done, limit - position);
+        System.arraycopy(buffer, position, bytes, done, n);
+        position += n;
+        done += n;
+      }
+      return bytes;
+    }
+
+    private boolean fill() throws IOException {
+      int n = in.read(buffer);
+      position = 0;
+      limit = Math.max(n, 0);
+      return n > 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
   private static void varint(DataOutputStream out, int value) throws IOException {
     int v = value;
     while ((v & ~0x7F) != 0) {
@@ -478,7 +557,7 @@ final class IndexSnapshot {
     out.writeByte(v);
   }
 
-  private static int varint(DataInputStream in) throws IOException {
+  private static int varint(Input in) throws IOException {
     int value = 0;
     for (int shift = 0; shift < 35; shift += 7) {
       int b = in.readUnsignedByte();
@@ -501,15 +580,12 @@ final class IndexSnapshot {
     out.write(bytes);
   }
 
-  private static String string(DataInputStream in) throws IOException {
+  private static String string(Input in) throws IOException {
     int length = varint(in) - 1;
     if (length < 0) {
       return null;
     }
-    byte[] bytes = in.readNBytes(length);
-    if (bytes.length < length) {
-      throw new EOFException();
-    }
-    return new String(bytes, StandardCharsets.UTF_8);
+    in.checked(length);
+    return new String(in.readBytes(length), StandardCharsets.UTF_8);
   }
 }
