@@ -87,7 +87,8 @@ final class IndexSnapshot {
    */
   static void write(Path file, String fingerprint, Anchor anchor, Map<String, TypeIndex> types, IndexValues values)
       throws IOException {
-    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    // A name of its own: several servers on one database may be given one snapshot file.
+    Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
     try {
       writeTo(temporary, fingerprint, anchor, types, values);
     } catch (IOException | RuntimeException e) {
