@@ -62,6 +62,16 @@ final class ServeCommand implements Callable<Integer> {
           + " is read-only."})
   String writeToken;
 
+  /** The search index's snapshot in the data directory, unless {@code --index-snapshot} names another file. */
+  static final String SNAPSHOT_FILE = "search-index.snapshot";
+
+  @Option(names = "--index-snapshot", paramLabel = "FILE", description = {
+      "Where the search index is saved (after it is built, and when the server stops) and loaded from at start, so"
+          + " that a start need not read every stored resource; a snapshot that does not fit the store or this"
+          + " version is ignored and the index built. Default: " + SNAPSHOT_FILE + " in the --data-dir; none with"
+          + " --db."})
+  Path indexSnapshot;
+
   @Override
   public Integer call() throws Exception {
     HeapExhaustion.endProcessOnUncaught();
@@ -111,6 +121,14 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is exiting: the hook is running or has run.
+    }
+  }
+
   /** CPU time of the whole process (what the index build costs on a shared machine, where wall time misleads). */
   private static long processCpuNanos() {
     return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
@@ -136,6 +154,9 @@ final class ServeCommand implements Callable<Integer> {
       long viewNanos;
       long indexNanos;
       long indexCpuNanos;
+      boolean indexFromSnapshot;
+      Path snapshot = indexSnapshot != null ? indexSnapshot
+          : storeOptions.db == null ? storeOptions.dataDirectory().resolve(SNAPSHOT_FILE) : null;
       try {
         conformance.get();
         report = trials.get();
@@ -143,7 +164,10 @@ final class ServeCommand implements Callable<Integer> {
         // Searches need their index: build it now (it parses every stored resource once) rather than on the first.
         long indexStarted = System.nanoTime();
         long indexCpuStarted = processCpuNanos();
-        server.buildSearchIndex();
+        indexFromSnapshot = snapshot != null && server.buildSearchIndex(snapshot);
+        if (snapshot == null) {
+          server.buildSearchIndex();
+        }
         indexNanos = System.nanoTime() - indexStarted;
         indexCpuNanos = processCpuNanos() - indexCpuStarted;
       } catch (ExecutionException e) {
@@ -163,10 +187,11 @@ final class ServeCommand implements Callable<Integer> {
                 + (report.failures().isEmpty() ? "" : ", " + report.failures().size() + " files skipped");
       }
       System.err.printf("Serving %d trials from the %s%s, %s, ready in %d ms (store view %d ms,"
-          + " search index %d ms, %d ms of CPU)%n",
+          + " search index %s %d ms, %d ms of CPU)%n",
           store.count("ResearchStudy"), store, loaded,
           writeAccess.enabled() ? "writes allowed with the bearer token" : "read-only",
-          (System.nanoTime() - start) / 1_000_000, viewNanos / 1_000_000, indexNanos / 1_000_000,
+          (System.nanoTime() - start) / 1_000_000, viewNanos / 1_000_000,
+          indexFromSnapshot ? "loaded from its snapshot" : "built", indexNanos / 1_000_000,
           indexCpuNanos / 1_000_000);
       System.out.println(server.baseUrl());
       System.out.flush();
@@ -177,7 +202,15 @@ final class ServeCommand implements Callable<Integer> {
         warmUp.setPriority(Thread.MIN_PRIORITY);
         warmUp.start();
       }
-      server.join();
+      // A clean stop (Ctrl-C, SIGTERM) saves the index, so the next start loads it rather than reading the store.
+      Thread saveAtExit = new Thread(server::saveSearchIndex, "trialfhir-index-save");
+      Runtime.getRuntime().addShutdownHook(saveAtExit);
+      try {
+        server.join();
+      } finally {
+        removeHook(saveAtExit);
+        server.saveSearchIndex();
+      }
     } catch (InterruptedException e) {
       // Stopped from within the JVM (tests); the server and the store are closed on the way out.
       Thread.currentThread().interrupt();

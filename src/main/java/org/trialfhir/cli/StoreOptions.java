@@ -29,6 +29,11 @@ final class StoreOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
+  /** The H2 store's directory (meaningless with {@code --db}). */
+  Path dataDirectory() {
+    return dataDir != null ? dataDir : DEFAULT_DATA_DIR;
+  }
+
   /**
    * Opens the store the options name.
    *
@@ -41,6 +46,6 @@ final class StoreOptions {
     if (db != null) {
       return JdbcTrialStore.open(db, System.getenv(USER_ENV), System.getenv(PASSWORD_ENV));
     }
-    return JdbcTrialStore.openH2(dataDir != null ? dataDir : DEFAULT_DATA_DIR);
+    return JdbcTrialStore.openH2(dataDirectory());
   }
 }

@@ -72,6 +72,16 @@ public final class JettyLauncher implements AutoCloseable {
     servlet.buildSearchIndex();
   }
 
+  /** {@link TrialFhirServer#buildSearchIndex(java.nio.file.Path)}: from a snapshot file when it can be used. */
+  public boolean buildSearchIndex(java.nio.file.Path snapshot) {
+    return servlet.buildSearchIndex(snapshot);
+  }
+
+  /** {@link TrialFhirServer#saveSearchIndex()}. */
+  public void saveSearchIndex() {
+    servlet.saveSearchIndex();
+  }
+
   public int port() {
     return port;
   }

@@ -166,6 +166,22 @@ public final class TrialFhirServer extends RestfulServer {
     search.index().catchUp();
   }
 
+  /**
+   * {@link #buildSearchIndex()}, loading the index from a snapshot file when it holds a usable one (one this store
+   * and these search parameters can use; otherwise it is built and saved there); {@link #saveSearchIndex} saves it
+   * again. Returns whether it was loaded from the file.
+   */
+  public boolean buildSearchIndex(java.nio.file.Path snapshot) {
+    search.index().useSnapshot(snapshot);
+    buildSearchIndex();
+    return search.index().loadedFromSnapshot();
+  }
+
+  /** Saves the search index to its snapshot file, if it has one and it changed since; for a clean stop. */
+  public void saveSearchIndex() {
+    search.index().saveSnapshot();
+  }
+
   /** Create/update/delete per trial type, transaction and batch, and {@code $import-record}. */
   private void registerWriteProviders(
       FhirContext ctx, SearchParams search, ResourceValidation validation, Set<String> writable) {

@@ -10,8 +10,8 @@ import org.trialfhir.server.search.IndexValues.Tok;
 
 /**
  * Runs a search parameter's extractor on a resource (once per stored version) and turns what it gives into the form
- * the {@link SearchIndex} keeps: token → interned {@link Tok}s, reference → interned {@link Link}s, URI → interned
- * strings, date → {@code [start, end)} pairs in a {@code long[]}, string → the strings (full text: sorted word
+ * the {@link SearchIndex} keeps: token → interned {@link Tok}s, reference → interned {@link Link}s, URI → the
+ * strings (canonical URLs are mostly one resource's own: interning them cost more than it saved), date → {@code [start, end)} pairs in a {@code long[]}, string → the strings (full text: sorted word
  * numbers), quantity → what its extractor reads.
  */
 final class Extractor {
@@ -43,13 +43,13 @@ final class Extractor {
       } else if (def instanceof ParamDef.Str string) {
         return string.words()
             ? values.words(string.values().apply(resource))
-            : strings(string.values().apply(resource), false);
+            : strings(string.values().apply(resource));
       } else if (def instanceof ParamDef.Date date) {
         return spans(date.values().apply(resource));
       } else if (def instanceof ParamDef.Ref ref) {
         return links(ref.references().apply(resource));
       } else if (def instanceof ParamDef.Uri uri) {
-        return strings(uri.values().apply(resource), true);
+        return strings(uri.values().apply(resource));
       } else if (def instanceof ParamDef.Quantity quantity) {
         return quantity.values().apply(resource);
       }
@@ -80,6 +80,8 @@ final class Extractor {
   private Tok[] toks(List<Coded> coded) {
     if (coded.isEmpty()) {
       return IndexValues.NO_TOKS;
+    } else if (coded.size() == 1) {
+      return values.tok(coded.get(0)).alone;
     }
     Tok[] toks = new Tok[coded.size()];
     for (int i = 0; i < toks.length; i++) {
@@ -88,11 +90,11 @@ final class Extractor {
     return toks;
   }
 
-  private String[] strings(List<String> strings, boolean intern) {
+  private static String[] strings(List<String> strings) {
     List<String> present = new ArrayList<>(strings.size());
     for (String value : strings) {
       if (value != null) {
-        present.add(intern ? values.string(value) : value);
+        present.add(value);
       }
     }
     return present.isEmpty() ? IndexValues.NO_STRINGS : present.toArray(String[]::new);
@@ -113,6 +115,8 @@ final class Extractor {
   private Link[] links(List<String> references) {
     if (references.isEmpty()) {
       return IndexValues.NO_LINKS;
+    } else if (references.size() == 1) {
+      return values.link(references.get(0)).alone;
     }
     Link[] links = new Link[references.size()];
     for (int i = 0; i < links.length; i++) {

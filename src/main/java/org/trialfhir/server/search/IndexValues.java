@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.IdType;
 /**
  * The compact forms the {@link SearchIndex} keeps a search parameter's values in, and the tables that make them
  * compact: token values and references are interned (a status, a phase, a shared sponsor's reference is one object
- * however many resources hold it), and {@code _content}'s words are numbered once and kept per resource as a sorted
+ * however many resources hold it, and so is an array holding only it), and {@code _content}'s words are numbered once and kept per resource as a sorted
  * set of numbers.
  */
 final class IndexValues {
@@ -30,6 +30,8 @@ final class IndexValues {
     final String text;
     final String foldedText;
     final int serial;
+    /** This value alone: the values of most resources for a parameter with one value, shared rather than copied. */
+    final Tok[] alone = {this};
 
     Tok(Coded coded, int serial) {
       this.system = coded.system();
@@ -56,6 +58,8 @@ final class IndexValues {
     /** A canonical or absolute URL: resolved by the target type's {@code url} first, as canonical references are. */
     final String url;
     private volatile int ordinal = -1;
+    /** This reference alone, shared by every resource whose parameter holds only it. */
+    final Link[] alone = {this};
 
     private Link(String reference) {
       this.reference = reference;
@@ -66,7 +70,8 @@ final class IndexValues {
         String bare = reference.contains("|") ? reference.substring(0, reference.indexOf('|')) : reference;
         IdType parsed = new IdType(bare);
         if (parsed.hasResourceType() && parsed.hasIdPart()) {
-          type = parsed.getResourceType();
+          // One instance per type name, not one per reference.
+          type = parsed.getResourceType().intern();
           id = parsed.getIdPart();
           url = parsed.hasBaseUrl() ? bare : null;
         }
@@ -93,7 +98,6 @@ final class IndexValues {
   private final Map<Coded, Tok> toks = new ConcurrentHashMap<>();
   private final AtomicInteger tokSerials = new AtomicInteger();
   private final Map<String, Link> links = new ConcurrentHashMap<>();
-  private final Map<String, String> strings = new ConcurrentHashMap<>();
   private final Map<String, Integer> wordNumbers = new ConcurrentHashMap<>();
   private final Object wordLock = new Object();
   private volatile String[] words = new String[1024];
@@ -112,12 +116,6 @@ final class IndexValues {
   Link link(String reference) {
     Link link = links.get(reference);
     return link != null ? link : links.computeIfAbsent(reference, Link::new);
-  }
-
-  /** One instance per distinct string (URLs, names: values many resources share). */
-  String string(String value) {
-    String known = strings.putIfAbsent(value, value);
-    return known == null ? value : known;
   }
 
   /** The distinct folded words of the texts, as word numbers in ascending order. */
@@ -161,6 +159,26 @@ final class IndexValues {
       }
     }
     return found;
+  }
+
+  /** Every word numbered so far, by number (for a snapshot). */
+  String[] wordTable() {
+    int count = wordCount;
+    return Arrays.copyOf(words, count);
+  }
+
+  /** Numbers the words as a snapshot numbered them; only before any other word is numbered. */
+  void restoreWords(String[] table) {
+    synchronized (wordLock) {
+      if (wordCount != 0) {
+        throw new IllegalStateException("words are numbered already");
+      }
+      words = Arrays.copyOf(table, Math.max(1024, table.length));
+      for (int i = 0; i < table.length; i++) {
+        wordNumbers.put(table[i], i);
+      }
+      wordCount = table.length;
+    }
   }
 
   private int wordNumber(String word) {

@@ -1,5 +1,7 @@
 package org.trialfhir.server.search;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +31,9 @@ public final class SearchIndex {
   private static final Logger LOG = LoggerFactory.getLogger(SearchIndex.class);
   /** Writes fetched from the store per step while catching up. */
   private static final int FEED_STEP = 500;
+  /** Writes caught up with at start, after loading a snapshot, that make it worth saving a new one at once. */
+  private static final long RESAVE_AFTER = 1_000;
+  private static volatile String fingerprint;
 
   /** One stored version of a resource: its values per slot of its type, or null values for a delete. */
   static final class Entry {
@@ -159,8 +164,11 @@ public final class SearchIndex {
     }
   }
 
-  /** What searches read: a feed position, and the postings exact at it. */
-  private record Published(long position, Map<TypeIndex, Postings> postings) {}
+  /**
+   * What searches read: a feed position, and the postings exact at it; and the write at that position, which a
+   * snapshot records (null when the store did not show it).
+   */
+  private record Published(long position, Map<TypeIndex, Postings> postings, IndexSnapshot.Anchor anchor) {}
 
   /** All values as of one feed position: what one search reads. */
   final class View {
@@ -255,14 +263,21 @@ public final class SearchIndex {
 
   private final SearchParams params;
   private final TrialStore store;
-  private final IndexValues values = new IndexValues();
-  private final Extractor extractor;
+  /** Replaced only when a snapshot is loaded, before the index is first published. */
+  private IndexValues values = new IndexValues();
+  private Extractor extractor;
   private final Map<String, TypeIndex> types = new LinkedHashMap<>();
   /** What a parameter read through a reference has when the reference resolves to nothing. */
   private final Map<ParamDef, Object> absent = new ConcurrentHashMap<>();
   private final Object writeLock = new Object();
   /** The feed position every entry is current at (-1 before the index is built), and the postings at it. */
-  private volatile Published published = new Published(-1, Map.of());
+  private volatile Published published = new Published(-1, Map.of(), null);
+  /** Where the index is saved and loaded from; null: built from the store at every start. */
+  private volatile Path snapshot;
+  private final Object snapshotLock = new Object();
+  /** The feed position of the snapshot on disk (-1: none known), so an unchanged index is not written again. */
+  private long snapshotAt = -1;
+  private volatile boolean loadedFromSnapshot;
 
   SearchIndex(SearchParams params, TrialStore store) {
     this.params = params;
@@ -280,6 +295,19 @@ public final class SearchIndex {
       }
     }
     slots.forEach((type, defs) -> types.put(type, new TypeIndex(type, defs)));
+  }
+
+  /**
+   * Loads the index from this file at start when it holds a usable snapshot (see {@link IndexSnapshot}), and saves it
+   * there after a build and by {@link #saveSnapshot}. Call before the index is first used.
+   */
+  public void useSnapshot(Path file) {
+    this.snapshot = file;
+  }
+
+  /** Whether the index was loaded from a snapshot rather than built from the store. */
+  public boolean loadedFromSnapshot() {
+    return loadedFromSnapshot;
   }
 
   TrialStore store() {
@@ -311,9 +339,11 @@ public final class SearchIndex {
       return;
     }
     synchronized (writeLock) {
-      if (published.position() < 0) {
+      boolean starting = published.position() < 0;
+      if (starting && !load()) {
         build();
       }
+      long startedAt = published.position();
       long target = store.position();
       while (published.position() < target) {
         List<TrialStore.Committed> next = store.changesSince(published.position(), FEED_STEP);
@@ -327,7 +357,11 @@ public final class SearchIndex {
         // Whole writes, published together with the postings exact at the last of them.
         Map<TypeIndex, Postings> postings = new IdentityHashMap<>(published.postings());
         changes.forEach((type, changed) -> postings.put(type, postings.get(type).with(changed)));
-        published = new Published(next.get(next.size() - 1).seq(), postings);
+        TrialStore.Committed last = next.get(next.size() - 1);
+        published = new Published(last.seq(), postings, IndexSnapshot.Anchor.of(last));
+      }
+      if (starting && snapshot != null && (!loadedFromSnapshot || published.position() - startedAt >= RESAVE_AFTER)) {
+        saveInBackground();
       }
     }
   }
@@ -363,8 +397,113 @@ public final class SearchIndex {
     });
     Map<TypeIndex, Postings> postings = new IdentityHashMap<>();
     types.values().forEach(type -> postings.put(type, Postings.build(type, type.listed)));
-    published = new Published(at, postings);
+    published = new Published(at, postings, IndexSnapshot.Anchor.in(store, at));
     LOG.info("search index: {} resources indexed in {} ms", loaded[0], (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** Loads the snapshot, if there is one this store and these definitions can use; false when none was loaded. */
+  private boolean load() {
+    Path file = snapshot;
+    if (file == null) {
+      return false;
+    }
+    if (!java.nio.file.Files.exists(file)) {
+      LOG.info("search index: no snapshot at {} yet, building the index from the store", file);
+      return false;
+    }
+    long started = System.nanoTime();
+    IndexValues fresh = new IndexValues();
+    try {
+      IndexSnapshot.Loaded loaded = IndexSnapshot.read(file, fingerprint(), types, fresh);
+      long position = loaded.anchor().position();
+      long storeAt = store.position();
+      if (storeAt < position) {
+        throw new IndexSnapshot.Unusable("the store is at feed position " + storeAt + ", before the snapshot's "
+            + position + " (a store restored from an older copy, or another store)");
+      }
+      if (!loaded.anchor().equals(IndexSnapshot.Anchor.in(store, position))) {
+        throw new IndexSnapshot.Unusable("the store's write at feed position " + position
+            + " is not the one the snapshot saw (another store's snapshot)");
+      }
+      values = fresh;
+      extractor = new Extractor(fresh);
+      int count = 0;
+      for (TypeIndex type : types.values()) {
+        List<String> ids = loaded.ids().get(type.type);
+        List<Entry> entries = loaded.entries().get(type.type);
+        for (int i = 0; i < ids.size(); i++) {
+          put(type, ids.get(i), 0, entries.get(i));
+        }
+        count += ids.size();
+      }
+      Map<TypeIndex, Postings> postings = new IdentityHashMap<>();
+      types.values().forEach(type -> postings.put(type, Postings.build(type, type.listed)));
+      published = new Published(position, postings, loaded.anchor());
+      synchronized (snapshotLock) {
+        snapshotAt = position;
+      }
+      loadedFromSnapshot = true;
+      LOG.info("search index: {} resources loaded from {} (feed position {}) in {} ms", count, file, position,
+          (System.nanoTime() - started) / 1_000_000);
+      return true;
+    } catch (IndexSnapshot.Unusable e) {
+      LOG.warn("search index: snapshot {} not used, building the index from the store: {}", file, e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Writes the index as of its current feed position to the snapshot file, unless it holds that position already;
+   * false when there is no snapshot file, nothing built yet, or the write failed (which is logged: the next start
+   * then builds or catches up more).
+   */
+  public boolean saveSnapshot() {
+    Path file = snapshot;
+    if (file == null) {
+      return false;
+    }
+    synchronized (snapshotLock) {
+      // A write overtaking the snapshot twice makes it start again at a newer position; a few tries are plenty.
+      for (int attempt = 0; attempt < 5; attempt++) {
+        Published at = published;
+        if (at.position() < 0 || at.anchor() == null) {
+          return false;
+        }
+        if (at.position() == snapshotAt) {
+          return true;
+        }
+        long started = System.nanoTime();
+        try {
+          IndexSnapshot.write(file, fingerprint(), at.anchor(), types, values);
+          snapshotAt = at.position();
+          LOG.info("search index: saved to {} (feed position {}) in {} ms", file, at.position(),
+              (System.nanoTime() - started) / 1_000_000);
+          return true;
+        } catch (OrderedVersions.Stale e) {
+          // Written to while saving: save again at the newer position.
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("search index: cannot save a snapshot to {}: {}", file, e.toString());
+          return false;
+        }
+      }
+      return false;
+    }
+  }
+
+  private void saveInBackground() {
+    Thread saver = new Thread(this::saveSnapshot, "trialfhir-index-snapshot");
+    saver.setDaemon(true);
+    saver.setPriority(Thread.MIN_PRIORITY);
+    saver.start();
+  }
+
+  private static String fingerprint() {
+    String known = fingerprint;
+    if (known == null) {
+      known = IndexSnapshot.fingerprint();
+      fingerprint = known;
+    }
+    return known;
   }
 
   /** Applies one write whole (readers see it once the batch is published), noting what changes postings. */

@@ -21,10 +21,13 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
@@ -417,17 +420,67 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     return view().seq();
   }
 
+  /**
+   * Reads the pages on a thread of its own while the caller's thread and the common pool parse the page before
+   * (parsing is what takes time on a large store, and rows are independent); reading alone kept a core idle.
+   */
   @Override
   public long current(Consumer<List<Version>> batches) {
+    long seq;
     try (Connection c = db.connection()) {
-      long seq = VersionReads.lastSeq(c);
+      seq = VersionReads.lastSeq(c);
       c.commit();
-      createdUpTo(c, seq, true, rows ->
-          // Parsing is what takes time on a large store, and rows are independent.
-          batches.accept(rows.parallelStream().map(this::versionWithoutNarrative).toList()));
-      return seq;
     } catch (SQLException e) {
       throw new StoreException("cannot read the store: " + e.getMessage(), e);
+    }
+    BlockingQueue<List<StoredRow>> pages = new ArrayBlockingQueue<>(2);
+    List<StoredRow> end = List.of();
+    AtomicReference<RuntimeException> failed = new AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      try (Connection c = db.connection()) {
+        createdUpTo(c, seq, true, rows -> put(pages, rows));
+      } catch (SQLException e) {
+        failed.set(new StoreException("cannot read the store: " + e.getMessage(), e));
+      } catch (RuntimeException e) {
+        failed.set(e);
+      } finally {
+        try {
+          pages.put(end);
+        } catch (InterruptedException e) {
+          // Interrupted by a caller that failed and no longer reads.
+          Thread.currentThread().interrupt();
+        }
+      }
+    }, "trialfhir-store-read");
+    reader.setDaemon(true);
+    reader.start();
+    boolean done = false;
+    try {
+      for (List<StoredRow> rows = pages.take(); rows != end; rows = pages.take()) {
+        batches.accept(rows.parallelStream().map(this::versionWithoutNarrative).toList());
+      }
+      done = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while reading the store", e);
+    } finally {
+      if (!done) {
+        // The caller failed: stop the reader, which may be waiting for room in the queue.
+        reader.interrupt();
+      }
+    }
+    if (failed.get() != null) {
+      throw failed.get();
+    }
+    return seq;
+  }
+
+  private static <T> void put(BlockingQueue<T> queue, T item) {
+    try {
+      queue.put(item);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while reading the store", e);
     }
   }
 
