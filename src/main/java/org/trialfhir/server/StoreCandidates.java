@@ -64,7 +64,7 @@ final class StoreCandidates {
     TrialMatcher.Builder builder = TrialMatcher.builder(evaluator, null);
     Map<String, StudySources> byStudy = new HashMap<>();
     StudySources.Reader reader = new StudySources.Reader(store);
-    long position = store.current(batch -> {
+    long position = store.current(Set.of("ResearchStudy", "Group", "Location"), batch -> {
       Map<String, TrialStore.Version> groups = new HashMap<>();
       for (TrialStore.Version version : batch) {
         if (!version.deleted()) {

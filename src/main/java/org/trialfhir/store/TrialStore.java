@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -229,6 +230,19 @@ public interface TrialStore {
    * ({@code text}), which is for people, which no search reads, and whose XHTML costs more to parse than the rest.
    */
   long current(Consumer<List<Version>> batches);
+
+  /**
+   * {@link #current(Consumer)} restricted to the resources of {@code types}: a store that can skips reading and
+   * decoding the others (a caller that needs three types of a large store should not parse all of them).
+   */
+  default long current(Set<String> types, Consumer<List<Version>> batches) {
+    return current(batch -> {
+      List<Version> wanted = batch.stream().filter(v -> types.contains(v.type())).toList();
+      if (!wanted.isEmpty()) {
+        batches.accept(wanted);
+      }
+    });
+  }
 
   /**
    * The writes after position {@code after} that this instance shows (up to {@link #position}), whole, in commit

@@ -451,6 +451,20 @@ interface TrialStoreContract {
     assertEquals(1, handed.stream().filter(v -> v.type().equals("Organization")).count());
   }
 
+  @Test
+  default void currentOfSomeTypesHandsOverOnlyThoseInTheSameOrder() {
+    store().put(List.of(study("NCT2", "Two"), organization("org-a", "A"), study("NCT1", "One")));
+    store().put(List.of(organization("org-b", "B"), study("NCT2", "Two, revised")));
+
+    List<TrialStore.Version> handed = new ArrayList<>();
+    long position = store().current(Set.of("Organization"), handed::addAll);
+
+    assertEquals(store().position(), position);
+    assertEquals(List.of("Organization/org-a/1", "Organization/org-b/1"),
+        handed.stream().map(v -> v.type() + "/" + v.id() + "/" + v.versionId()).toList());
+    assertEquals("B", ((Organization) handed.get(1).resource()).getName());
+  }
+
   private static List<String> described(TrialStore.Committed committed) {
     return committed.versions().stream().map(v -> v.type() + "/" + v.id() + "/" + v.versionId()).toList();
   }

@@ -426,6 +426,16 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
    */
   @Override
   public long current(Consumer<List<Version>> batches) {
+    return currentOf(null, batches);
+  }
+
+  @Override
+  public long current(Set<String> types, Consumer<List<Version>> batches) {
+    return currentOf(Set.copyOf(types), batches);
+  }
+
+  /** Of {@code types} only (every type when null): rows of others are dropped before decoding, which is what costs. */
+  private long currentOf(Set<String> types, Consumer<List<Version>> batches) {
     long seq;
     try (Connection c = db.connection()) {
       seq = VersionReads.lastSeq(c);
@@ -457,7 +467,10 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     boolean done = false;
     try {
       for (List<StoredRow> rows = pages.take(); rows != end; rows = pages.take()) {
-        batches.accept(rows.parallelStream().map(this::versionWithoutNarrative).toList());
+        List<StoredRow> wanted = types == null ? rows : rows.stream().filter(r -> types.contains(r.type())).toList();
+        if (!wanted.isEmpty()) {
+          batches.accept(wanted.parallelStream().map(this::versionWithoutNarrative).toList());
+        }
       }
       done = true;
     } catch (InterruptedException e) {
