@@ -500,9 +500,19 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   /** Stops following the feed and closes the database connections. */
   @Override
   public void close() {
+    ScheduledExecutorService stopping;
     synchronized (viewLock) {
-      if (poller != null) {
-        poller.shutdownNow();
+      stopping = poller;
+      if (stopping != null) {
+        stopping.shutdownNow();
+      }
+    }
+    if (stopping != null) {
+      // Outside viewLock, which a poll under way needs to finish: no poll reads a closed pool.
+      try {
+        stopping.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     db.close();
