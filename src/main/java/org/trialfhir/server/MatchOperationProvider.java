@@ -6,9 +6,14 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ResearchStudy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.trialfhir.matching.EligibilityEvaluator;
 import org.trialfhir.matching.InvalidPatientDataException;
 import org.trialfhir.matching.MatchPage;
@@ -22,10 +27,25 @@ import org.trialfhir.store.TrialStore;
  * the patient may be eligible for, best first, criterion by criterion: a page of them ({@code _count}, {@code _offset}),
  * with the number in all as {@code total}. A request it cannot use is a 400 saying why.
  */
-public final class MatchOperationProvider {
+public final class MatchOperationProvider implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MatchOperationProvider.class);
+  /** How long {@link #close} waits for a background build under way (it reads the store, so must end first). */
+  private static final long STOP_SECONDS = 30;
+
   /** What a match needs once the vocabulary is loaded. */
   private record Matching(MatchVocabulary vocabulary, MatchRequestReader reader, StoreCandidates candidates) {}
 
+  /**
+   * The background work's own thread, not the common ForkJoin pool: {@link #close} can stop it and wait for it, so no
+   * build goes on reading a store after the server stops, and it takes no worker from parallel streams. Its one thread
+   * ends when idle, once the build is done.
+   */
+  private final ThreadPoolExecutor background = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
+      new LinkedBlockingQueue<>(), runnable -> {
+        Thread thread = new Thread(runnable, "trialfhir-matcher");
+        thread.setDaemon(true);
+        return thread;
+      });
   private final CompletableFuture<Matching> matching;
 
   /**
@@ -40,8 +60,21 @@ public final class MatchOperationProvider {
       MatchVocabulary loaded = vocabulary.get();
       return new Matching(loaded, new MatchRequestReader(ctx, loaded, clock),
           new StoreCandidates(store, new EligibilityEvaluator(loaded)));
-    });
-    matching.thenAcceptAsync(m -> m.candidates().matcher());
+    }, background);
+    matching.thenAcceptAsync(m -> m.candidates().matcher(), background);
+  }
+
+  /** Stops the background work and waits (up to {@value #STOP_SECONDS} s) for a build under way to end. */
+  @Override
+  public void close() {
+    background.shutdownNow();
+    try {
+      if (!background.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
+        LOG.warn("$match: the background matcher build did not stop within {} s", STOP_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

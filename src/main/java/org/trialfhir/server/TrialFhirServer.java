@@ -69,6 +69,7 @@ public final class TrialFhirServer extends RestfulServer {
   private transient SearchRequestRules searchRules;
   private transient ReadOnlyRules readOnlyRules;
   private transient SearchParams search;
+  private transient MatchOperationProvider match;
 
   /** A read-only server over the store, validating with the shared validator and chain of HAPI's cached R4 context. */
   public TrialFhirServer(TrialStore store) {
@@ -135,11 +136,12 @@ public final class TrialFhirServer extends RestfulServer {
         new TerminologyResourceProvider<>(ConceptMap.class, context),
         new SearchParameterResourceProvider(context),
         new OperationDefinitionResourceProvider(context)));
+    match = new MatchOperationProvider(ctx, store, MatchVocabulary::standard, Clock.systemDefaultZone());
     registerProviders(List.of(
         new TranslateOperationProvider(store, support),
         new LookupOperationProvider(ctx, store, support),
         new ExpandOperationProvider(store, support),
-        new MatchOperationProvider(ctx, store, MatchVocabulary::standard, Clock.systemDefaultZone())));
+        match));
     Set<String> writable = new LinkedHashSet<>();
     WRITABLE_TYPES.forEach(type -> writable.add(ctx.getResourceType(type)));
     List<Object> histories = new ArrayList<>();
@@ -156,6 +158,15 @@ public final class TrialFhirServer extends RestfulServer {
     registerInterceptor(new EntryStandIns());
     registerInterceptor(new CachedResponseInterceptor(ctx, ENCODED_RESOURCES_BYTES));
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
+  }
+
+  /** Stops the matcher's background build with the servlet: it must not go on reading a store being closed. */
+  @Override
+  public void destroy() {
+    super.destroy();
+    if (match != null) {
+      match.close();
+    }
   }
 
   /**

@@ -47,7 +47,8 @@ import org.trialfhir.store.jdbc.VersionWrites.NewVersion;
  * order), expected versions and content hashes are checked under those locks, and the new versions are inserted
  * under the change-feed clock's lock, so concurrent writers of one resource queue and each version number is written
  * once (the primary key on type, id and version enforces it). A writer that loses a race (a deadlock, or two first
- * creations of one resource) is rolled back and retried.
+ * creations of one resource) is rolled back and retried. On embedded H2 the write transactions of one database run
+ * one at a time (H2 can corrupt a row whose lock others queue on when its holder rolls back; see StoreDatabase).
  *
  * <p>Reads: an in-memory view holds which version of each resource is current (no content: about a hundred bytes a
  * resource); it is loaded on the first read and then follows the feed every {@value #POLL_MILLIS} ms, so a
@@ -195,16 +196,18 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   }
 
   private List<Written> write(List<List<Pending>> writes) throws SQLException {
-    try (Connection c = db.connection()) {
-      try {
-        List<Written> written = transaction(c, writes);
-        c.commit();
-        return written;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+    return db.writing(() -> {
+      try (Connection c = db.connection()) {
+        try {
+          List<Written> written = transaction(c, writes);
+          c.commit();
+          return written;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
       }
-    }
+    });
   }
 
   private List<Written> transaction(Connection c, List<List<Pending>> writes) throws SQLException {
@@ -570,9 +573,19 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
   /** Stops following the feed and closes the database connections. */
   @Override
   public void close() {
+    ScheduledExecutorService stopping;
     synchronized (viewLock) {
-      if (poller != null) {
-        poller.shutdownNow();
+      stopping = poller;
+      if (stopping != null) {
+        stopping.shutdownNow();
+      }
+    }
+    if (stopping != null) {
+      // Outside viewLock, which a poll under way needs to finish: no poll reads a closed pool.
+      try {
+        stopping.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     db.close();
