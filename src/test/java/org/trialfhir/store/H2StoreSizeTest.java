@@ -27,10 +27,11 @@ class H2StoreSizeTest {
   private static final int TRIALS = 200;
   /**
    * Measured with these 200 records through {@code import}: 14.2 KB per trial (the stored gzip JSON is 9.8 KB of it),
-   * where the file took 68 KB per trial before the store compacted itself. With a margin for noise, well under the
-   * growth this guards against.
+   * where the file took 52-68 KB per trial before the store compacted itself. The store rewrites the file at close
+   * when less than two thirds of it is live, so up to 1.5 times the live size is fine; the growth this guards against
+   * is not.
    */
-  private static final long MAX_BYTES_PER_TRIAL = 24 * 1024;
+  private static final long MAX_BYTES_PER_TRIAL = 30 * 1024;
 
   @Test
   void anImportLeavesAFileNearItsLiveSizeWithEveryTrialWhole(@TempDir Path dir) throws IOException {

@@ -43,7 +43,7 @@ final class H2Compactor {
   /** H2's default RETENTION_TIME: replaced chunks are kept this long before their space is reused. */
   static final int RETENTION_SECONDS = 45;
   /** Smaller files are left as they are at close: a copy would save little. */
-  static final long MIN_COMPACT_BYTES = 8L * 1024 * 1024;
+  static final long MIN_COMPACT_BYTES = 1024 * 1024;
 
   private final HikariDataSource dataSource;
   private final ScheduledExecutorService timer;
@@ -100,7 +100,7 @@ final class H2Compactor {
   /**
    * Stops the passes, waiting for one under way to end (an interrupt inside H2's file I/O would close the file under
    * the database), and returns whether the file should be rewritten once the pool is closed ({@link #rewrite}): when
-   * less than half of it is live data and no other pool in this JVM uses the database. That is the state a large
+   * less than two thirds of it is live data and no other pool in this JVM uses the database. That is the state a large
    * import leaves, its last {@value #RETENTION_SECONDS} seconds of replaced pages not yet reusable.
    */
   boolean stop() {
@@ -139,13 +139,14 @@ final class H2Compactor {
   }
 
   /**
-   * Whether the live data is less than half the file, and the file worth compacting. The live bytes are estimated from
-   * H2's own counters: the share of the file's blocks in chunks, times the share of those chunks' bytes still live.
+   * Whether the live data is less than two thirds of the file, and the file worth compacting. The live bytes are
+   * estimated from H2's own counters: the share of the file's blocks in chunks, times the share of those chunks' bytes
+   * still live.
    */
   static boolean mostlyDead(MVStore store) {
     long size = store.getFileStore().size();
     long live = size * store.getFillRate() / 100 * store.getFileStore().getChunksFillRate() / 100;
-    return size >= MIN_COMPACT_BYTES && live * 2 < size;
+    return size >= MIN_COMPACT_BYTES && live * 3 < size * 2;
   }
 
   /** Whether every session of the database is a connection of this pool (another store on it would lose its own). */
