@@ -38,6 +38,8 @@ final class StoreDatabase implements AutoCloseable {
   private final String description;
   /** Held around each write transaction on H2; null on PostgreSQL, whose row locks writers queue on. */
   private final ReentrantLock writeGate;
+  /** For an H2 database, what keeps its file compact; null for PostgreSQL. */
+  private final H2Compactor compactor;
 
   /** One write transaction's work on a connection. */
   interface Transaction<T> {
@@ -48,6 +50,7 @@ final class StoreDatabase implements AutoCloseable {
     this.dataSource = dataSource;
     this.description = description;
     this.writeGate = writeGate;
+    this.compactor = dataSource.getJdbcUrl().startsWith("jdbc:h2:") ? H2Compactor.start(dataSource) : null;
   }
 
   /**
@@ -164,6 +167,10 @@ final class StoreDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    boolean rewrite = compactor != null && compactor.stop();
     dataSource.close();
+    if (rewrite) {
+      compactor.rewrite();
+    }
   }
 }
