@@ -8,7 +8,8 @@
 #   4. wrk against the server, each scenario at 8 and 64 connections: read by id (ids rotating over the corpus),
 #      search by status, by condition text, by phase + status + site country, with _include, page 10 of a _count=50
 #      search, a client paging from page 1 to 10, and $match of one patient. requests/s, p50, p99, and every non-2xx
-#      answer and socket error, each run beside the machine's load average.
+#      answer and socket error, each run beside the machine's load average;
+#   5. the server stopped (it saves its search index snapshot) and started again: start-up and memory from the snapshot.
 # A markdown report goes to stdout and to $WORK/results-SIZE-<time>.md.
 #
 #   scripts/scale-bench.sh 1000
@@ -24,7 +25,7 @@
 # IMPORT_THREADS, JAVA_OPTS (for serve), IMPORT_JAVA_OPTS, DURATION (15s per run), WARMUP (5s per scenario),
 # CONNECTIONS ("8 64"), THREADS (wrk threads, 2), TIMEOUT (wrk's, 60s: a slow answer is a latency, not an error),
 # SCENARIOS (names to run, default all: read status condition filtered include page10 paging match),
-# PATIENT (the $match patient Bundle), PROFILE=1.
+# PATIENT (the $match patient Bundle), PROFILE=1, RESTART=0 (no second start, from the saved index snapshot).
 # Needs java, jcmd, curl, jq and wrk (apt-get install -y wrk; CI does not run this). Build first:
 # mvn -q -DskipTests package.
 set -euo pipefail -f  # no globbing: URLs with '?' pass through unquoted expansions
@@ -205,38 +206,50 @@ memory() {
   echo "RSS $(thousands "$rss") MB (peak $(thousands "$hwm") MB), heap after a full GC $(thousands "$heap") MB"
 }
 
-before=$(load_average)
-started=$(date +%s%N)
-profile=
-[[ ${PROFILE:-0} == 1 ]] \
-  && profile="-XX:StartFlightRecording=settings=profile,name=startup,filename=$RUN/profile-startup.jfr"
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-java $JAVA_OPTS $profile -jar "$JAR" serve --port 0 --data-dir "$STORE_DIR" > "$RUN/serve.out" 2> "$RUN/serve.err" &
-server_pid=$!
-base=
-while [[ -z $base ]]; do
-  kill -0 "$server_pid" 2> /dev/null || { cat "$RUN/serve.err" >&2; echo "scale-bench: the server stopped" >&2; exit 1; }
-  base=$(grep -m1 '^http' "$RUN/serve.out" || true)
-  [[ -n $base ]] || sleep 0.1
-done
-startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
-if [[ -n $profile ]]; then
-  jcmd "$server_pid" JFR.stop name=startup > /dev/null
-  jfr_summary "$RUN/profile-startup.jfr" "$RUN/profiles.md"
-fi
-cpu_ms=$(awk '{ printf "%d", ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"' }' "/proc/$server_pid/stat")
-say "## Server on the H2 store ($STORE_DIR)"
-say ""
-say "\`serve --port 0 --data-dir STORE\`${JAVA_OPTS:+ with JAVA_OPTS=\"$JAVA_OPTS\"}: start-up $(thousands "$startup_ms") ms \
+# Starts serve on the store (JFR-profiling its start when PROFILE=1, as profile-NAME.jfr) and waits for its URL: sets
+# server_pid, base, startup_ms and cpu_ms, and says the start-up line under the heading given.
+start_server() {
+  local name=$1 heading=$2 before started profile=
+  before=$(load_average)
+  started=$(date +%s%N)
+  [[ ${PROFILE:-0} == 1 ]] \
+    && profile="-XX:StartFlightRecording=settings=profile,name=$name,filename=$RUN/profile-$name.jfr"
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  java $JAVA_OPTS $profile -jar "$JAR" serve --port 0 --data-dir "$STORE_DIR" > "$RUN/$name.out" 2> "$RUN/$name.err" &
+  server_pid=$!
+  base=
+  while [[ -z $base ]]; do
+    kill -0 "$server_pid" 2> /dev/null || { cat "$RUN/$name.err" >&2; echo "scale-bench: the server stopped" >&2; exit 1; }
+    base=$(grep -m1 '^http' "$RUN/$name.out" 2> /dev/null || true)  # the file may not be there yet
+    [[ -n $base ]] || sleep 0.1
+  done
+  startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+  if [[ -n $profile ]]; then
+    jcmd "$server_pid" JFR.stop name="$name" > /dev/null
+    jfr_summary "$RUN/profile-$name.jfr" "$RUN/profiles.md"
+  fi
+  cpu_ms=$(awk '{ printf "%d", ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"' }' "/proc/$server_pid/stat")
+  say "$heading"
+  say ""
+  say "\`serve --port 0 --data-dir STORE\`${JAVA_OPTS:+ with JAVA_OPTS=\"$JAVA_OPTS\"}: start-up $(thousands "$startup_ms") ms \
 from launch to the printed URL ($(thousands "$cpu_ms") ms of CPU), load average $before → $(load_average); \
-server: \"$(grep -m1 'ready in' "$RUN/serve.err" || true)\"."
-# serve warms the validator up in a background thread after start; measure once it is done, as it takes a core.
-for _ in $(seq 600); do
-  jcmd "$server_pid" Thread.print 2> /dev/null | grep -q '"validator-warm-up"' || break
-  sleep 0.5
-done
+server: \"$(grep -m1 'ready in' "$RUN/$name.err" || true)\"."
+}
+
+start_server startup "## Server on the H2 store ($STORE_DIR)"
+# After start, serve warms the validator up and builds the $match matcher, each on a background thread; measure once
+# both are done (they take a core, and the matcher is part of the heap), and say how long that took.
+settled() {
+  local waited=0
+  while (( waited < 3600 )) \
+      && jcmd "$server_pid" Thread.print 2> /dev/null | grep -qE '"(validator-warm-up|trialfhir-matcher)"'; do
+    sleep 1
+    waited=$(( waited + 1 ))
+  done
+  echo "$waited s after the URL"
+}
 say ""
-say "- after start and validator warm-up: $(memory)."
+say "- after start, the validator warm-up and the matcher build ($(settled)): $(memory)."
 
 # --- 4. load --------------------------------------------------------------------------------------------------------
 fhir_path=/${base#http*://*/}
@@ -416,6 +429,17 @@ say "- after the load (and the answers still due): $(memory)."
 jcmd "$server_pid" GC.class_histogram | head -25 > "$RUN/histogram.txt"
 say ""
 say "Raw wrk output, the server's stderr and the heap histogram after the load: $RUN"
+
+# --- 5. restart: the search index from the snapshot the server saved when it stopped -------------------------------
+if [[ ${RESTART:-1} == 1 ]]; then
+  kill -TERM "$server_pid"
+  wait "$server_pid" 2> /dev/null || true
+  server_pid=
+  say ""
+  start_server restart "## Restart on the same store (the search index from its snapshot)"
+  say ""
+  say "- after the restart, the validator warm-up and the matcher build ($(settled)): $(memory)."
+fi
 if [[ -f $RUN/profiles.md ]]; then
   say ""
   say "Profiles (JFR execution samples, summarised by scripts/jfr-top.sh): $RUN/profiles.md"
