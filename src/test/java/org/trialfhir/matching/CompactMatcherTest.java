@@ -32,14 +32,7 @@ class CompactMatcherTest {
   static void build() {
     vocabulary = MatchVocabulary.standard();
     evaluator = new EligibilityEvaluator(vocabulary);
-    List<StudyCandidate> seeds = List.copyOf(SeedTrials.candidates().values());
-    List<StudyCandidate> all = new ArrayList<>(seeds);
-    for (StudyCandidate seed : seeds) {
-      ResearchStudy copy = seed.study().copy();
-      copy.setId("COPY-" + seed.study().getIdElement().getIdPart());
-      all.add(new StudyCandidate(copy, seed.eligibility().copy(), Set.of("France")));
-    }
-    studies = List.copyOf(all);
+    studies = SeedTrials.withRenamedCopies(seed -> Set.of("France"));
   }
 
   @Test

@@ -35,14 +35,7 @@ class MatchPassesTest {
   static void build() {
     vocabulary = MatchVocabulary.standard();
     evaluator = new EligibilityEvaluator(vocabulary);
-    List<StudyCandidate> seeds = List.copyOf(SeedTrials.candidates().values());
-    List<StudyCandidate> all = new ArrayList<>(seeds);
-    for (StudyCandidate seed : seeds) {
-      ResearchStudy copy = seed.study().copy();
-      copy.setId("COPY-" + seed.study().getIdElement().getIdPart());
-      all.add(new StudyCandidate(copy, seed.eligibility().copy(), seed.countries()));
-    }
-    studies = List.copyOf(all);
+    studies = SeedTrials.withRenamedCopies(StudyCandidate::countries);
   }
 
   /** Patients who meet, fail and leave unknown each kind of requirement of the seed trials. */

@@ -1,8 +1,11 @@
 package org.trialfhir.matching;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.trialfhir.testing.Cases;
@@ -13,6 +16,21 @@ final class SeedTrials {
   static final List<String> IDS = List.of("NCT03754764", "NCT06412458", "NCT06690827", "NCT07052565", "NCT07066982");
 
   private SeedTrials() {}
+
+  /**
+   * The seed trials and a renamed copy of each ({@code COPY-} before the id, the same criteria), the copies' site
+   * countries given by {@code countries}: equal criteria in two studies, which the matcher must share and tell apart.
+   */
+  static List<StudyCandidate> withRenamedCopies(Function<StudyCandidate, Set<String>> countries) {
+    List<StudyCandidate> seeds = List.copyOf(candidates().values());
+    List<StudyCandidate> all = new ArrayList<>(seeds);
+    for (StudyCandidate seed : seeds) {
+      ResearchStudy copy = seed.study().copy();
+      copy.setId("COPY-" + seed.study().getIdElement().getIdPart());
+      all.add(new StudyCandidate(copy, seed.eligibility().copy(), countries.apply(seed)));
+    }
+    return List.copyOf(all);
+  }
 
   static Map<String, StudyCandidate> candidates() {
     Map<String, StudyCandidate> candidates = new LinkedHashMap<>();
