@@ -22,6 +22,7 @@
 # Environment: WORK (default /tmp/trialfhir-bench), JAR (target/trialfhir.jar), CORPUS (default $WORK/corpus-SIZE),
 # STORE (an existing H2 store to serve; no import then; it is written to, as serve stores the conformance
 # resources), IMPORT=0 (no import: serve $WORK/h2-SIZE as left by an earlier run), SERVE=0 (import only),
+# IMPORT_H2=0 (import into PostgreSQL only, keeping $WORK/h2-SIZE as it is),
 # IMPORT_THREADS, JAVA_OPTS (for serve), IMPORT_JAVA_OPTS, DURATION (15s per run), WARMUP (5s per scenario),
 # CONNECTIONS ("8 64"), THREADS (wrk threads, 2), TIMEOUT (wrk's, 60s: a slow answer is a latency, not an error),
 # SCENARIOS (names to run, default all: read status condition filtered include page10 paging match),
@@ -142,9 +143,11 @@ if [[ -z ${STORE:-} && ${IMPORT:-1} != 0 ]]; then
   say ""
   say "| store | wall | records/s | CPU (user + sys) | CPU per record | peak RSS | load average |"
   say "| --- | --- | --- | --- | --- | --- | --- |"
-  rm -rf "$STORE_DIR"
-  import_into "H2 (\`--data-dir\`)" "$RUN/import-h2" --data-dir "$STORE_DIR"
-  say "  H2 files after the import: $(du -sh "$STORE_DIR" | cut -f1)."
+  if [[ ${IMPORT_H2:-1} != 0 ]]; then
+    rm -rf "$STORE_DIR"
+    import_into "H2 (\`--data-dir\`)" "$RUN/import-h2" --data-dir "$STORE_DIR"
+    say "  H2 files after the import: $(du -sh "$STORE_DIR" | cut -f1)."
+  fi
   if [[ -n ${TRIALFHIR_BENCH_PG_URL:-} ]]; then
     # A fresh schema per run, dropped afterwards: the URL's database is kept as it was.
     pg_url=$TRIALFHIR_BENCH_PG_URL
