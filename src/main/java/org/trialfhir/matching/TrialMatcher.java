@@ -11,6 +11,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
@@ -176,6 +179,46 @@ public final class TrialMatcher {
     }
 
     /**
+     * Adds the studies as {@link #add} one at a time in this order would, reading their eligibility (most of a build's
+     * time: the criteria's texts) on the calling thread and on {@code parallelism - 1} tasks of {@code readers} at
+     * once. Only the reading is shared out; the studies are then added in order, so the matcher is the same.
+     *
+     * @throws InterruptedException if interrupted while the readers are at work
+     */
+    public void addAll(List<StudyCandidate> candidates, Executor readers, int parallelism)
+        throws InterruptedException {
+      StudyCriteria[] read = new StudyCriteria[candidates.size()];
+      int slices = Math.max(1, Math.min(parallelism, candidates.size()));
+      List<CompletableFuture<Void>> others = new ArrayList<>();
+      for (int slice = 1; slice < slices; slice++) {
+        int first = slice;
+        others.add(CompletableFuture.runAsync(() -> read(candidates, read, first, slices), readers));
+      }
+      read(candidates, read, 0, slices);
+      for (CompletableFuture<Void> other : others) {
+        try {
+          other.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException cause) {
+            throw cause;
+          }
+          throw new IllegalStateException("$match: reading eligibility failed", e.getCause());
+        }
+      }
+      for (int i = 0; i < read.length; i++) {
+        add(candidates.get(i), read[i], null, false);
+      }
+    }
+
+    /** Reads every {@code step}-th candidate from {@code first}: interleaved, so slices of a batch cost alike. */
+    private void read(List<StudyCandidate> candidates, StudyCriteria[] read, int first, int step) {
+      for (int i = first; i < read.length; i += step) {
+        StudyCandidate candidate = candidates.get(i);
+        read[i] = evaluator.read(candidate.study(), candidate.eligibility(), interner);
+      }
+    }
+
+    /**
      * Keeps a study of the previous matcher as it was read; it is then unchanged (its ResearchStudy, Group and
      * sites). False when the previous matcher has no study with that id.
      */
@@ -196,11 +239,15 @@ public final class TrialMatcher {
 
     /** Adds a candidate, keeping what {@code old} read of it when not null; holds it whole when {@code hold}. */
     private void add(StudyCandidate candidate, Indexed old, boolean hold) {
+      add(candidate, old != null ? old.held().criteria()
+          : evaluator.read(candidate.study(), candidate.eligibility(), interner), old, hold);
+    }
+
+    /** Adds a candidate whose eligibility reads as {@code criteria}; see {@link #add(StudyCandidate, Indexed, boolean)}. */
+    private void add(StudyCandidate candidate, StudyCriteria criteria, Indexed old, boolean hold) {
       ResearchStudy study = candidate.study();
       Set<String> countries = interner.intern(
           Set.copyOf(candidate.countries().stream().map(MatchText::normalize).toList()));
-      StudyCriteria criteria = old != null ? old.held().criteria()
-          : evaluator.read(study, candidate.eligibility(), interner);
       int[] decidableNumbers = new int[criteria.decidable().size()];
       for (int i = 0; i < decidableNumbers.length; i++) {
         decidableNumbers[i] = number(criteria.decidable().get(i).rule());

@@ -40,12 +40,14 @@ public final class MatchOperationProvider implements AutoCloseable {
    * build goes on reading a store after the server stops, and it takes no worker from parallel streams. Its one thread
    * ends when idle, once the build is done.
    */
-  private final ThreadPoolExecutor background = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
-      new LinkedBlockingQueue<>(), runnable -> {
-        Thread thread = new Thread(runnable, "trialfhir-matcher");
-        thread.setDaemon(true);
-        return thread;
-      });
+  private final ThreadPoolExecutor background = threads("trialfhir-matcher", 1);
+  /**
+   * Threads that read studies' eligibility beside the background thread during a full build (one fewer than the
+   * cores): a build is mostly that reading, and after a restart from the index snapshot nothing else keeps the cores
+   * busy. They end when idle.
+   */
+  private final int parallelism = Runtime.getRuntime().availableProcessors();
+  private final ThreadPoolExecutor readers = threads("trialfhir-matcher-reader", Math.max(1, parallelism - 1));
   private final CompletableFuture<Matching> matching;
 
   /**
@@ -59,17 +61,36 @@ public final class MatchOperationProvider implements AutoCloseable {
     this.matching = CompletableFuture.supplyAsync(() -> {
       MatchVocabulary loaded = vocabulary.get();
       return new Matching(loaded, new MatchRequestReader(ctx, loaded, clock),
-          new StoreCandidates(store, new EligibilityEvaluator(loaded)));
+          new StoreCandidates(store, new EligibilityEvaluator(loaded), readers, parallelism));
     }, background);
-    matching.thenAcceptAsync(m -> m.candidates().matcher(), background);
+    matching.thenAcceptAsync(m -> {
+      long started = System.nanoTime();
+      int studies = m.candidates().matcher().size();
+      LOG.info("$match: the matcher over {} studies was built in {} ms", studies,
+          (System.nanoTime() - started) / 1_000_000);
+    }, background);
+  }
+
+  /** Up to {@code count} daemon threads named {@code name}, which end after a second idle. */
+  private static ThreadPoolExecutor threads(String name, int count) {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(count, count, 1, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, name);
+          thread.setDaemon(true);
+          return thread;
+        });
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
   }
 
   /** Stops the background work and waits (up to {@value #STOP_SECONDS} s) for a build under way to end. */
   @Override
   public void close() {
     background.shutdownNow();
+    readers.shutdownNow();
     try {
-      if (!background.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
+      if (!background.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)
+          || !readers.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
         LOG.warn("$match: the background matcher build did not stop within {} s", STOP_SECONDS);
       }
     } catch (InterruptedException e) {

@@ -1,10 +1,13 @@
 package org.trialfhir.server;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
@@ -28,14 +31,22 @@ final class StoreCandidates {
 
   private final TrialStore store;
   private final EligibilityEvaluator evaluator;
+  private final Executor readers;
+  private final int parallelism;
   private volatile Built built;
 
   /** A matcher, the store position it was built at, and where each of its studies was read from, by study id. */
   private record Built(TrialMatcher matcher, long position, Map<String, StudySources> byStudy) {}
 
-  StoreCandidates(TrialStore store, EligibilityEvaluator evaluator) {
+  /**
+   * Candidates from {@code store}; a full build reads eligibility on {@code parallelism} threads, its own and tasks of
+   * {@code readers} (1: its own only).
+   */
+  StoreCandidates(TrialStore store, EligibilityEvaluator evaluator, Executor readers, int parallelism) {
     this.store = store;
     this.evaluator = evaluator;
+    this.readers = readers;
+    this.parallelism = parallelism;
   }
 
   /** The matcher over the store's current trials as of the store's position now. */
@@ -75,10 +86,19 @@ final class StoreCandidates {
           }
         }
       }
+      List<StudyCandidate> candidates = new ArrayList<>();
       for (TrialStore.Version version : batch) {
         if (!version.deleted() && version.type().equals("ResearchStudy")) {
-          add(builder, byStudy, reader.read((ResearchStudy) version.resource(), version.versionId(), groups));
+          StudySources.Read read = reader.read((ResearchStudy) version.resource(), version.versionId(), groups);
+          candidates.add(read.candidate());
+          byStudy.put(read.sources().id(), read.sources());
         }
+      }
+      try {
+        builder.addAll(candidates, readers, parallelism);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("$match: the matcher build was stopped");
       }
     });
     return new Built(builder.build(details(byStudy)), position, byStudy);

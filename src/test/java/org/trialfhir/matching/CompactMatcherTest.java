@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Range;
@@ -64,6 +66,24 @@ class CompactMatcherTest {
     assertEquals("30", Limit.plain(after.criteria("NCT06690827").age().high()));
     assertEquals(changed.size(), after.size(), "the study gone is gone");
     assertSameAnswers(TrialMatcher.of(changed, evaluator), after);
+  }
+
+  @Test
+  void readingEligibilityOnSeveralThreadsBuildsTheSameMatcher() throws InterruptedException {
+    ExecutorService readers = Executors.newFixedThreadPool(3);
+    try {
+      TrialMatcher.Builder builder = TrialMatcher.builder(evaluator, null);
+      // Uneven batches, one smaller than the threads, as a store hands them over.
+      builder.addAll(studies.subList(0, 2), readers, 4);
+      builder.addAll(studies.subList(2, studies.size()), readers, 4);
+      Map<String, StudyCandidate> byId = new HashMap<>();
+      studies.forEach(candidate -> byId.put(candidate.study().getIdElement().getIdPart(), candidate));
+      TrialMatcher parallel = builder.build(id -> new StudyCandidate(byId.get(id).study(), byId.get(id).eligibility(),
+          Set.of()));
+      assertSameAnswers(TrialMatcher.of(studies, evaluator), parallel);
+    } finally {
+      readers.shutdownNow();
+    }
   }
 
   /**
