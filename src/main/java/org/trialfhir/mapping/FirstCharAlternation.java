@@ -38,6 +38,11 @@ final class FirstCharAlternation {
 
   /** The alternation of the alternatives that can start with {@code c}; null when none can. */
   Pattern at(char c) {
+    Optional<Pattern> known = byChar.get(c);
+    if (known != null) {
+      // A plain read: computeIfAbsent may lock the bin even when the key is there, on every character tried.
+      return known.orElse(null);
+    }
     return byChar.computeIfAbsent(c, key -> {
       List<Alternative> possible = new ArrayList<>();
       for (Alternative alternative : alternatives) {
