@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +66,6 @@ public final class ThresholdExtractor {
     }
   }
 
-  private static final Pattern LEADING_COMPARATOR = alternation(LEADING.keySet());
   private static final Pattern TRAILING_COMPARATOR = Pattern.compile("\\s*(" + alternation(TRAILING.keySet())
       .pattern() + ")", FLAGS);
   private static final String NUMBER_TEXT = "\\d{1,3}(?:,\\d{3})+(?![\\d,])|\\d{1,3}(?:[ \\u00A0\\u2009\\u202F]\\d{3})+"
@@ -75,9 +75,13 @@ public final class ThresholdExtractor {
       Pattern.compile("(?<![\\p{L}\\p{N}.,^\\-~≈/])(" + NUMBER_TEXT + ")(?![\\d.]\\d)");
   /** Characters of NUMBER's look-behind besides letters and digits. */
   private static final String NUMBER_NOT_AFTER = ".,^-~≈/";
-  /** Where a limit may start: a comparator, "between"/"from" of a range, or a number. */
-  private static final Pattern TRIGGER = Pattern.compile(LEADING_COMPARATOR.pattern()
-      + "|" + NOT_WORD_BEFORE + "(?:between|from)\\s+(?=\\d)|" + NUMBER.pattern(), FLAGS);
+  /**
+   * Where a limit may start: a comparator, "between"/"from" of a range, or a number (NUMBER's digits are ASCII: no
+   * UNICODE_CHARACTER_CLASS).
+   */
+  private static final FirstCharAlternation TRIGGER = new FirstCharAlternation(concat(alternatives(LEADING.keySet()),
+      List.of(new FirstCharAlternation.Alternative(NOT_WORD_BEFORE + "(?:between|from)\\s+(?=\\d)", "bf"),
+          new FirstCharAlternation.Alternative(NUMBER.pattern(), "0123456789"))), "", FLAGS);
   /** Every character a TRIGGER match can start with (lower case): the comparators' first characters. */
   private static final String TRIGGER_FIRST = firstCharacters(LEADING.keySet(), "between", "from");
   /** Between a leading comparator and its value: nothing, a colon, or "of" ("a minimum of 12"). */
@@ -147,12 +151,8 @@ public final class ThresholdExtractor {
   private static final Pattern EXPONENT_TEXT = Pattern.compile("10\\s*(?:\\^\\s*(-?\\d{1,2})|[eE](-?\\d{1,2})|"
       + "([1-9]\\d?))");
 
-  private final Pattern analytes;
-  /**
-   * The first characters of the analyte phrases, as written and case-folded: a word starting with none of them is
-   * not tried; null when that cannot be told from one character (a phrase that is blank or starts with a surrogate).
-   */
-  private final String analyteFirsts;
+  /** The analyte phrases, longest first; at a word start only those that can start with its character are tried. */
+  private final FirstCharAlternation analytes;
   private final Map<String, String> analyteCodes = new HashMap<>();
   private final List<UnitSpelling> units = new ArrayList<>();
   private final Map<String, String> unitCodes = new HashMap<>();
@@ -190,26 +190,18 @@ public final class ThresholdExtractor {
   public ThresholdExtractor(Collection<String> analytePhrases, Collection<String> unitSpellings) {
     List<String> phrases = new ArrayList<>(new LinkedHashSet<>(analytePhrases));
     phrases.sort(Comparator.comparingInt(String::length).reversed());
-    List<String> alternatives = new ArrayList<>();
-    StringBuilder firsts = new StringBuilder();
-    boolean firstsTell = true;
+    List<FirstCharAlternation.Alternative> alternatives = new ArrayList<>();
     for (String phrase : phrases) {
       String stripped = phrase.strip();
-      if (stripped.isEmpty() || Character.isSurrogate(stripped.charAt(0))) {
-        firstsTell = false;
-      } else {
-        firsts.append(stripped.charAt(0)).append(caseFolded(stripped.charAt(0)));
-      }
       analyteCodes.putIfAbsent(fold(phrase), phrase);
       String body = String.join("\\s+", quotedWords(phrase));
       // "aged 18 to 75 years": the participle names age too.
-      alternatives.add(phrase.equalsIgnoreCase(AGE) ? body + "d?" : body);
+      alternatives.add(new FirstCharAlternation.Alternative(phrase.equalsIgnoreCase(AGE) ? body + "d?" : body,
+          stripped.isEmpty() ? null : stripped.substring(0, 1)));
     }
     // No look-behind here: analytes() only tries word starts, which is what NOT_WORD_BEFORE would check at
     // every position of every criterion — the most expensive part of mapping when it was a look-behind.
-    analytes = alternatives.isEmpty() ? null
-        : Pattern.compile("(?:" + String.join("|", alternatives) + ")" + NOT_WORD_AFTER, FLAGS);
-    analyteFirsts = firstsTell ? firsts.toString() : null;
+    analytes = alternatives.isEmpty() ? null : new FirstCharAlternation(alternatives, NOT_WORD_AFTER, FLAGS);
     List<String> spellings = new ArrayList<>(new LinkedHashSet<>(unitSpellings));
     spellings.sort(Comparator.comparingInt(String::length).reversed());
     for (String spelling : spellings) {
@@ -299,11 +291,13 @@ public final class ThresholdExtractor {
     if (analytes == null) {
       return found;
     }
-    Matcher m = analytes.matcher(text);
+    Map<Pattern, Matcher> matchers = new IdentityHashMap<>();
     for (int i = 0; i < text.length(); i++) {
-      if (!startsWord(text, i) || !mayStartAnalyte(text.charAt(i))) {
+      Pattern possible = startsWord(text, i) ? analytes.at(text.charAt(i)) : null;
+      if (possible == null) {
         continue;
       }
+      Matcher m = matchers.computeIfAbsent(possible, p -> p.matcher(text));
       m.region(i, text.length());
       if (!m.lookingAt()) {
         continue;
@@ -319,10 +313,6 @@ public final class ThresholdExtractor {
       }
     }
     return found;
-  }
-
-  private boolean mayStartAnalyte(char c) {
-    return analyteFirsts == null || analyteFirsts.indexOf(c) >= 0 || analyteFirsts.indexOf(caseFolded(c)) >= 0;
   }
 
   /**
@@ -481,11 +471,11 @@ public final class ThresholdExtractor {
   private List<Limit> limits(String text) {
     List<Mention> scientific = ScientificNumbers.find(text);
     List<Limit> limits = new ArrayList<>();
-    Matcher trigger = TRIGGER.matcher(text).useTransparentBounds(true);
+    Map<Pattern, Matcher> triggers = new IdentityHashMap<>();
     int from = 0;
     while (from < text.length()) {
-      int at = nextTrigger(text, trigger, from);
-      if (at < 0) {
+      Matcher trigger = nextTrigger(text, triggers, from);
+      if (trigger == null) {
         break;
       }
       Limit limit = limitAt(text, trigger.start(), trigger.end(), scientific);
@@ -500,11 +490,11 @@ public final class ThresholdExtractor {
   }
 
   /**
-   * The next position from {@code from} where TRIGGER matches, leaving the match in {@code trigger}; -1 when
-   * none. A trigger starts at a symbol, a digit or the start of a word, never inside one, so only those
-   * positions are tried: a plain {@code find} runs every branch's look-behind at every character.
+   * The matcher holding the next TRIGGER match from {@code from} (one matcher per pattern of TRIGGER, kept in {@code
+   * matchers}); null when none. A trigger starts at a symbol, a digit or the start of a word, never inside one, so
+   * only those positions are tried: a plain {@code find} runs every branch's look-behind at every character.
    */
-  private static int nextTrigger(String text, Matcher trigger, int from) {
+  private static Matcher nextTrigger(String text, Map<Pattern, Matcher> matchers, int from) {
     for (int i = from; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean candidate = Character.isLetter(c)
@@ -513,12 +503,17 @@ public final class ThresholdExtractor {
       if (!candidate) {
         continue;
       }
+      Pattern possible = TRIGGER.at(c);
+      if (possible == null) {
+        continue;
+      }
+      Matcher trigger = matchers.computeIfAbsent(possible, p -> p.matcher(text).useTransparentBounds(true));
       trigger.region(i, text.length());
       if (trigger.lookingAt()) {
-        return i;
+        return trigger;
       }
     }
-    return -1;
+    return null;
   }
 
   /**
@@ -747,14 +742,27 @@ public final class ThresholdExtractor {
   }
 
   private static Pattern alternation(Collection<String> phrases) {
+    return new FirstCharAlternation(alternatives(phrases), "", FLAGS).whole();
+  }
+
+  /** The phrases as alternatives, longest first, each a whole word (when it starts with a letter). */
+  private static List<FirstCharAlternation.Alternative> alternatives(Collection<String> phrases) {
     List<String> sorted = new ArrayList<>(phrases);
     sorted.sort(Comparator.comparingInt(String::length).reversed());
-    List<String> parts = new ArrayList<>();
+    List<FirstCharAlternation.Alternative> parts = new ArrayList<>();
     for (String phrase : sorted) {
       String body = String.join("\\s+", quotedWords(phrase));
-      parts.add(Character.isLetter(phrase.charAt(0)) ? NOT_WORD_BEFORE + body + "(?![\\p{L}])" : body);
+      parts.add(new FirstCharAlternation.Alternative(
+          Character.isLetter(phrase.charAt(0)) ? NOT_WORD_BEFORE + body + "(?![\\p{L}])" : body,
+          phrase.substring(0, 1)));
     }
-    return Pattern.compile("(?:" + String.join("|", parts) + ")", FLAGS);
+    return parts;
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> both = new ArrayList<>(a);
+    both.addAll(b);
+    return both;
   }
 
   private static List<String> quotedWords(String phrase) {
