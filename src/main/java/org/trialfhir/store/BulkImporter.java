@@ -36,11 +36,12 @@ public final class BulkImporter {
    */
   static final int MAX_GROUP = 128;
   /**
-   * How long the writer waits for more trials to join a group once it has one: long enough for the workers of a
-   * two-core machine (a few hundred trials a second) to fill a group, as a writer that commits whatever is ready takes
-   * CPU the workers need for small commits.
+   * How long the writer waits for more trials to join a group once it has one: long enough for the workers of an idle
+   * two-core machine (a few hundred trials a second) to fill most of a group, as a writer that commits whatever is
+   * ready takes CPU the workers need for small commits; short enough that the converted trials, whose parsed
+   * resources a group holds until its commit, are not kept for long.
    */
-  static final long GATHER_MILLIS = 1000;
+  static final long GATHER_MILLIS = 250;
 
   /** What happened to one file: its trial was new, changed, the same as stored, or not stored. */
   public enum Result { IMPORTED, UPDATED, UNCHANGED, FAILED }
