@@ -10,16 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.junit.jupiter.api.Test;
 import org.trialfhir.store.jdbc.JdbcTrialStore;
 import org.trialfhir.store.jdbc.StoreException;
+import org.trialfhir.testing.TrialCopies;
 
 /**
  * What a store over a database adds to {@link TrialStoreContract}: data survives a restart, several instances on one
@@ -181,5 +189,55 @@ interface DurableTrialStoreContract extends TrialStoreContract {
     assertEquals("2", all.get(0).getMeta().getVersionId());
     assertEquals("NCT0001", all.get(698).getIdElement().getIdPart());
     assertEquals(699, store().count("ResearchStudy"));
+  }
+
+  /**
+   * The bulk import into the database: trials go in several to a transaction; when the database refuses one trial
+   * (here an extra resource with an id longer than the column), its group is written again trial by trial, so it
+   * fails alone and the others are stored whole, each reported as imported only once committed.
+   */
+  @Test
+  default void aBulkImportStoresEveryTrialButTheOneTheDatabaseRefuses() throws IOException {
+    Path records = Files.createTempDirectory("trialfhir-bulk");
+    try {
+      List<TrialCopies.Copy> copies = TrialCopies.write(records, 12, 1);
+      String refused = copies.get(5).id();
+      SpoilingStore spoiling = new SpoilingStore(store(), refused, copies.size());
+      List<BulkImporter.Outcome> heard = Collections.synchronizedList(new ArrayList<>());
+
+      List<BulkImporter.Outcome> outcomes = new BulkImporter(FhirContext.forR4Cached(), spoiling,
+          BulkImporter.Validation.none()).run(copies.stream().map(TrialCopies.Copy::file).toList(), 2, heard::add);
+
+      assertTrue(spoiling.largestSpoiledGroup > 1, "the refused trial was never committed with others");
+      assertEquals(copies.size(), heard.size());
+      BulkImporter.Outcome failed = outcomes.get(5);
+      assertEquals(BulkImporter.Result.FAILED, failed.result());
+      assertEquals(copies.get(5).file().toString(), failed.source());
+      assertTrue(failed.reason().startsWith("cannot be stored: "), failed.reason());
+      JdbcTrialStore reopened = reopen();
+      for (int i = 0; i < copies.size(); i++) {
+        String id = copies.get(i).id();
+        if (i == 5) {
+          assertTrue(reopened.read("ResearchStudy", id).isEmpty());
+          assertTrue(reopened.read("Group", id + "-eligibility").isEmpty());
+          continue;
+        }
+        assertEquals(BulkImporter.Result.IMPORTED, outcomes.get(i).result(), id);
+        assertEquals(id, outcomes.get(i).trial());
+        assertEquals(1, reopened.history("ResearchStudy", id).size(), id);
+        assertTrue(reopened.read("Group", id + "-eligibility").isPresent(), id);
+      }
+      assertTrue(reopened.read("Organization", "N".repeat(65)).isEmpty());
+      assertEquals(11, reopened.count("ResearchStudy"));
+      // One feed entry per stored trial: the refused group's transaction left no number behind.
+      assertEquals(11, reopened.position());
+      List<TrialStore.Committed> feed = reopened.changesSince(0, 100);
+      assertEquals(11, feed.size());
+      assertTrue(feed.stream().flatMap(c -> c.versions().stream()).noneMatch(v -> v.id().startsWith(refused)));
+    } finally {
+      try (Stream<Path> files = Files.walk(records)) {
+        files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+      }
+    }
   }
 }

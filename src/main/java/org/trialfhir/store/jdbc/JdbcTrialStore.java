@@ -124,7 +124,8 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
 
   /**
    * A committed write: its feed number (0 when nothing was written), its outcome, the versions for the view, and each
-   * version's weight in the parsed-version cache (its gzip size), null for one the cache is not given.
+   * version's weight in the parsed-version cache (its gzip size), null for one the cache is not given. {@code versions}
+   * (the stamped resources) is null when no reader could use them: see {@link #written}.
    */
   private record Written(
       long seq, WriteResult result, List<CurrentView.Row> rows, List<Version> versions, List<Integer> cacheWeights) {}
@@ -234,10 +235,11 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     // Taken under the clock's lock, so lastUpdated follows feed order on one instance.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     VersionWrites.write(c, written, seq, now);
+    boolean viewLoaded = view != null;
     List<Written> committed = new ArrayList<>(planned.size());
     for (Planned plan : planned) {
       committed.add(plan.versions().isEmpty() ? unwritten(plan.result())
-          : written(seq++, plan.result(), plan.pending(), plan.versions(), now));
+          : written(seq++, plan.result(), plan.pending(), plan.versions(), now, viewLoaded));
     }
     return committed;
   }
@@ -288,25 +290,37 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     return new Planned(pending, versions, new WriteResult(applied));
   }
 
-  /** The versions just written, for the view (stamps) and for readers (stamped copies of the encoded resources). */
-  private static Written written(
-      long seq, WriteResult result, List<Pending> pending, List<NewVersion> versions, Instant now) {
+  /**
+   * The versions just written, for the view (stamps) and for readers (stamped copies of the encoded resources). A
+   * bulk import reads nothing: with no view loaded (so no feed handed on from memory) and no version for the cache,
+   * stamping copies of its resources would be work for nobody, and the versions are left out.
+   */
+  private static Written written(long seq, WriteResult result, List<Pending> pending, List<NewVersion> versions,
+      Instant now, boolean viewLoaded) {
     Map<String, Pending> byKey = new LinkedHashMap<>();
     pending.forEach(p -> byKey.put(p.change().type() + "/" + p.change().id(), p));
     List<CurrentView.Row> rows = new ArrayList<>(versions.size());
-    List<Version> stamped = new ArrayList<>(versions.size());
     List<Integer> weights = new ArrayList<>(versions.size());
+    boolean cached = false;
     for (NewVersion v : versions) {
       Pending written = byKey.get(v.type() + "/" + v.id());
       // A handed-over resource comes from a bulk load, which reads nothing back: caching it would only fill the
       // cache, and the heap the collector copies, with the last few thousand trials loaded.
-      weights.add(v.content() == null || (written.change() instanceof Upsert upsert && upsert.handedOver()) ? null
-          : v.content().length);
-      ResourceCodec.Pending encoded = written.encoded();
+      Integer weight = v.content() == null || (written.change() instanceof Upsert upsert && upsert.handedOver()) ? null
+          : v.content().length;
+      cached |= weight != null;
+      weights.add(weight);
+      rows.add(new CurrentView.Row(v.type(), v.id(), v.versionId(), now, v.content() == null));
+    }
+    if (!viewLoaded && !cached) {
+      return new Written(seq, result, rows, null, weights);
+    }
+    List<Version> stamped = new ArrayList<>(versions.size());
+    for (NewVersion v : versions) {
+      ResourceCodec.Pending encoded = byKey.get(v.type() + "/" + v.id()).encoded();
       // The canonical copy is this write's own; stamping it in place is safe (a retry stamps it again).
       Resource resource = encoded == null ? null
           : ResourceCodec.stamp(encoded.canonical().unstamped(), v.type(), v.id(), v.versionId(), now);
-      rows.add(new CurrentView.Row(v.type(), v.id(), v.versionId(), now, resource == null));
       stamped.add(new Version(v.type(), v.id(), v.versionId(), now, resource));
     }
     return new Written(seq, result, rows, stamped, weights);
@@ -633,8 +647,9 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
 
   /** After a commit: apply it to the view directly when it is the next feed entry, else catch up from the feed. */
   private void showOwnWrite(Written written) {
-    for (int i = 0; i < written.versions().size(); i++) {
-      Version v = written.versions().get(i);
+    List<Version> versions = written.versions() == null ? List.of() : written.versions();
+    for (int i = 0; i < versions.size(); i++) {
+      Version v = versions.get(i);
       Integer weight = written.cacheWeights().get(i);
       if (v.resource() != null && weight != null) {
         parsed.put(new VersionKey(v.type(), v.id(), v.versionId(), weight), v.resource());
@@ -644,7 +659,10 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
       return;
     }
     synchronized (viewLock) {
-      recent.put(written.seq(), new Committed(written.seq(), written.versions()));
+      // Without its versions (the view was loaded after this write's transaction), changesSince reads it back.
+      if (written.versions() != null) {
+        recent.put(written.seq(), new Committed(written.seq(), written.versions()));
+      }
       if (recent.size() > RECENT_WRITES) {
         recent.remove(recent.keySet().iterator().next());
       }
