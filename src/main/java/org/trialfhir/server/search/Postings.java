@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 import org.trialfhir.server.search.IndexValues.Link;
 import org.trialfhir.server.search.IndexValues.Tok;
 import org.trialfhir.server.search.SearchIndex.Entry;
@@ -26,6 +27,10 @@ import org.trialfhir.server.search.SearchIndex.TypeIndex;
  */
 final class Postings {
   static final int MAX_VALUES = 65_536;
+  /** Shorter lists are set bit by bit: their bit set would save nothing worth a map entry. */
+  private static final int DENSE_MIN = 256;
+  /** Bit sets of long lists, by the list's identity (arrays hash by identity), held while the list is. */
+  private static final Map<int[], BitSet> DENSE = new WeakHashMap<>();
 
   /** Per parameter (declared on the type, token or reference): value → ordinals. Absent: none kept. */
   private final Map<ParamDef, Map<Object, int[]>> byParam;
@@ -44,18 +49,53 @@ final class Postings {
     return byParam.getOrDefault(def, Map.of());
   }
 
-  /** The ordinals that have any of the values. */
+  /**
+   * The ordinals that have any of the values: a new set the caller may change. A long list is OR-ed in a word at a
+   * time from its {@link #dense} copy, so a value a third of the resources have costs a few thousand word operations,
+   * not a bit per resource.
+   */
   static BitSet union(Map<Object, int[]> lists, Iterable<?> values) {
     BitSet found = new BitSet();
     for (Object value : values) {
       int[] ordinals = lists.get(value);
-      if (ordinals != null) {
+      if (ordinals == null) {
+        continue;
+      }
+      BitSet bits = dense(ordinals);
+      if (bits != null) {
+        found.or(bits);
+      } else {
         for (int ordinal : ordinals) {
           found.set(ordinal);
         }
       }
     }
     return found;
+  }
+
+  /**
+   * The ordinals of a list as a bit set, when that takes no more memory than the list (at least one ordinal in 32 of
+   * those up to its last), else null. Made once per list: lists are never changed (a write makes new ones), and one
+   * a write replaced is forgotten once no postings hold it. Shared: never change it.
+   */
+  private static BitSet dense(int[] ordinals) {
+    if (ordinals.length < DENSE_MIN || (long) ordinals.length * 32 < ordinals[ordinals.length - 1] + 1L) {
+      return null;
+    }
+    synchronized (DENSE) {
+      BitSet known = DENSE.get(ordinals);
+      if (known != null) {
+        return known;
+      }
+    }
+    BitSet bits = new BitSet(ordinals[ordinals.length - 1] + 1);
+    for (int ordinal : ordinals) {
+      bits.set(ordinal);
+    }
+    synchronized (DENSE) {
+      DENSE.putIfAbsent(ordinals, bits);
+      return DENSE.get(ordinals);
+    }
   }
 
   /** The parameters of a type that can have postings. */

@@ -62,7 +62,8 @@ final class Predicates {
   private interface ValueFilter {
     ValueTest bind(View view);
 
-    /** As {@link Filter#candidates}, for one value of a parameter declared on {@code index}'s type. */
+    /** As {@link Filter#candidates} (a new set, which the caller may change), for one value of a parameter declared
+     * on {@code index}'s type. */
     default BitSet candidates(View view, TypeIndex index, ParamDef def) {
       return null;
     }
@@ -118,13 +119,18 @@ final class Predicates {
         TypeIndex index = params.index().type(type);
         BitSet found = null;
         for (List<ValueFilter> any : all) {
-          BitSet either = new BitSet();
+          BitSet either = null;
           for (ValueFilter value : any) {
             BitSet one = value.candidates(view, index, def);
             if (one == null) {
               return null;
             }
-            either.or(one);
+            // Each value's set is new: the first is kept, not copied (a copy of a large one costs as much as an OR).
+            if (either == null) {
+              either = one;
+            } else {
+              either.or(one);
+            }
           }
           if (found == null) {
             found = either;

@@ -26,6 +26,7 @@ public final class Query {
   private final SearchParams params;
   private final String type;
   private final List<Predicates.Filter> filters = new ArrayList<>();
+  private final SearchKey key;
 
   /** One level of {@code _sort}: the parameter and the direction. */
   private record SortKey(ParamDef def, boolean descending) {}
@@ -33,29 +34,44 @@ public final class Query {
   Query(SearchParams params, String type) {
     this.params = params;
     this.type = type;
+    this.key = new SearchKey(type);
   }
 
   /** Adds a parameter's values (AND-ed repetitions of OR-ed lists); null, as HAPI passes when absent, adds nothing. */
   public Query where(String name, IQueryParameterAnd<?> values) {
     if (values != null && !values.getValuesAsQueryTokens().isEmpty()) {
       filters.add(params.filter(type, name, values));
+      key.add(name, values);
     }
     return this;
   }
 
-  /** Runs the search; the includes are resolved per page, when a page is read. */
+  /**
+   * Runs the search, or takes its matches from the {@link ResultCache} when it ran at the index's current position
+   * before; the includes are resolved per page, when a page is read.
+   */
   public SearchResults run(SortSpec sort, Set<Include> includes, Set<Include> revIncludes) {
     List<SortKey> order = new ArrayList<>();
     for (SortSpec spec = sort; spec != null; spec = spec.getChain()) {
       order.add(sortKey(spec.getParamName(), spec.getOrder() == SortOrderEnum.DESC));
     }
+    key.sort(sort);
     Includes resolver = new Includes(params, includes, revIncludes);
     SearchIndex index = params.index();
+    ResultCache cache = key.cacheable() ? ResultCache.of(index) : null;
+    String asked = key.toString();
     for (;;) {
       View view = index.view();
       try {
         TypeIndex of = index.type(type);
-        return new SearchResults(params, of, view.at, matches(of, view, order), resolver.isEmpty() ? null : resolver);
+        SearchResults.Hits hits = cache == null ? null : cache.get(asked, view.at);
+        if (hits == null) {
+          hits = matches(of, view, order);
+          if (cache != null) {
+            cache.put(asked, view.at, hits);
+          }
+        }
+        return new SearchResults(params, of, view.at, hits, resolver.isEmpty() ? null : resolver);
       } catch (OrderedVersions.Stale e) {
         // A resource changed twice while we searched: search again at the newer position.
       }
@@ -80,6 +96,10 @@ public final class Query {
       }
     }
     int count = of.entries.count();
+    if (candidates != null && tests.isEmpty() && order.isEmpty()) {
+      // The postings answered every filter: the matches are the candidates, kept as they are (no walk over them).
+      return SearchResults.Hits.inOrder(candidates, count);
+    }
     int[] found = new int[Math.min(count, 1024)];
     int n = 0;
     for (int ordinal = candidates == null ? 0 : candidates.nextSetBit(0);

@@ -51,6 +51,15 @@ public final class SearchResults implements IBundleProvider {
       this.size = size;
     }
 
+    /** The ordinals set in {@code bits} (which it may keep: no one must change them after), in ascending order. */
+    static Hits inOrder(BitSet bits, int universe) {
+      int size = bits.cardinality();
+      if ((long) size * 32 > universe) {
+        return new Hits(null, bits, size);
+      }
+      return new Hits(bits.stream().toArray(), null, size);
+    }
+
     /** Ordinals in ascending order out of {@code universe}. */
     static Hits inOrder(int[] ascending, int universe) {
       if ((long) ascending.length * 32 > universe) {
@@ -69,6 +78,11 @@ public final class SearchResults implements IBundleProvider {
 
     int size() {
       return size;
+    }
+
+    /** About the memory these hits hold. */
+    long bytes() {
+      return ordinals != null ? 16 + 4L * ordinals.length : 16 + bits.size() / 8;
     }
 
     int[] page(int from, int to) {
