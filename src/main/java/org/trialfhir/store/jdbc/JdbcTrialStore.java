@@ -55,7 +55,8 @@ import org.trialfhir.store.jdbc.VersionWrites.NewVersion;
  * resource); it is loaded on the first read and then follows the feed every {@value #POLL_MILLIS} ms, so a
  * write committed by another instance on the same database is visible here within about that time; this
  * instance's own writes are visible as soon as {@link #apply} returns. Content is read from the database by primary
- * key and parsed, through a cache of parsed versions bounded by weight ({@link #CACHE_GZIP_BYTES}).
+ * key and parsed, through a cache of parsed versions bounded by weight ({@link #CACHE_GZIP_BYTES}), or handed over as
+ * the JSON it is stored as ({@link StoredJson}), which a server can send without parsing it.
  */
 public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcTrialStore.class);
