@@ -31,7 +31,8 @@ import org.trialfhir.server.search.EntryStandIns;
  * HAPI's {@code RestfulServerUtils.streamResponseAsResource} would send (Content-Type with charset, ETag,
  * Last-Modified, Content-Location, gzip), and tells HAPI the response is done. It runs before
  * {@link EntryStandIns} puts the stored resources into a search's Bundle: a cached entry needs only its versioned id,
- * and the stored version is fetched only for an encoding not cached yet.
+ * and the stored version is fetched only for an encoding not cached yet. A read answers a {@link ReadStandIns}
+ * stand-in, whose compact JSON encoding comes from the store's JSON without a parse.
  *
  * <p>Everything else goes on to HAPI's own encoding: {@code _summary}, {@code _elements}, {@code _count=0},
  * formats other than JSON and XML, pretty-printed searches, operations, the CapabilityStatement and errors.

@@ -68,8 +68,12 @@ final class EncodedResourceCache {
     }
     Key key = new Key(resource.fhirType(), resource.getIdElement().getIdPart(), version(resource), format);
     return encodings.get(key, k -> {
-      // A search's stand-in fetches its stored version only now, when its encoding is not cached.
-      IBaseResource stored = EntryStandIns.stored(resource);
+      byte[] json = ReadStandIns.compactJson(resource, format);
+      if (json != null) {
+        return new Encoded(json, lastModified(resource));
+      }
+      // A stand-in fetches its stored version only now, when its encoding is not cached.
+      IBaseResource stored = ReadStandIns.stored(EntryStandIns.stored(resource));
       return new Encoded(
           format.parser(ctx).encodeResourceToString(stored).getBytes(StandardCharsets.UTF_8), lastModified(stored));
     });

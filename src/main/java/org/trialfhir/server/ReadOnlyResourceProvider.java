@@ -1,5 +1,6 @@
 package org.trialfhir.server;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
@@ -26,6 +27,7 @@ import org.trialfhir.store.TrialStore;
 public abstract class ReadOnlyResourceProvider<T extends Resource> implements IResourceProvider {
 
   private final Class<T> type;
+  private final FhirContext ctx;
   private final String typeName;
   private final TrialStore store;
   private final SearchParams search;
@@ -33,7 +35,8 @@ public abstract class ReadOnlyResourceProvider<T extends Resource> implements IR
 
   protected ReadOnlyResourceProvider(Class<T> type, ProviderContext context) {
     this.type = type;
-    this.typeName = context.search().fhirContext().getResourceType(type);
+    this.ctx = context.search().fhirContext();
+    this.typeName = ctx.getResourceType(type);
     this.store = context.store();
     this.search = context.search();
     this.validation = context.validation();
@@ -47,10 +50,17 @@ public abstract class ReadOnlyResourceProvider<T extends Resource> implements IR
   /**
    * {@code GET [type]/[id]} and {@code GET [type]/[id]/_history/[vid]}: the stored instance itself, not a copy. HAPI
    * only reads what a read answers (it marks search results, which are stand-ins) and copying a study cost more than
-   * sending its cached encoding.
+   * sending its cached encoding. A read of the current version answers a {@link ReadStandIns stand-in}, which needs
+   * no content until the answer is written.
    */
   @Read(version = true)
   public Resource read(@IdParam IdType id) {
+    if (!id.hasVersionIdPart()) {
+      Optional<Resource> standIn = ReadStandIns.current(ctx, store, typeName, id.getIdPart());
+      if (standIn.isPresent()) {
+        return standIn.get();
+      }
+    }
     return stored(id);
   }
 

@@ -156,6 +156,7 @@ public final class TrialFhirServer extends RestfulServer {
     readOnlyRules = new ReadOnlyRules(writeAccess, writable, readOnly);
     searchRules = new SearchRequestRules(search);
     registerInterceptor(new EntryStandIns());
+    registerInterceptor(new ReadStandIns());
     registerInterceptor(new CachedResponseInterceptor(ctx, ENCODED_RESOURCES_BYTES));
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
   }

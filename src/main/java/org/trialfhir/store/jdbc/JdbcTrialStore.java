@@ -32,6 +32,7 @@ import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trialfhir.store.StoredJson;
 import org.trialfhir.store.TrialStore;
 import org.trialfhir.store.jdbc.VersionReads.StoredRow;
 import org.trialfhir.store.jdbc.VersionWrites.Current;
@@ -54,9 +55,10 @@ import org.trialfhir.store.jdbc.VersionWrites.NewVersion;
  * resource); it is loaded on the first read and then follows the feed every {@value #POLL_MILLIS} ms, so a
  * write committed by another instance on the same database is visible here within about that time; this
  * instance's own writes are visible as soon as {@link #apply} returns. Content is read from the database by primary
- * key and parsed, through a cache of parsed versions bounded by weight ({@link #CACHE_GZIP_BYTES}).
+ * key and parsed, through a cache of parsed versions bounded by weight ({@link #CACHE_GZIP_BYTES}), or handed over as
+ * the JSON it is stored as ({@link StoredJson}), which a server can send without parsing it.
  */
-public final class JdbcTrialStore implements TrialStore, AutoCloseable {
+public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcTrialStore.class);
   static final long POLL_MILLIS = 500;
   /** Attempts of one write that keeps losing races before the error is the caller's. */
@@ -345,6 +347,34 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     return version(type, id, Integer.parseInt(versionId));
   }
 
+  @Override
+  public Optional<CurrentVersion> currentVersion(String type, String id) {
+    CurrentView.Stamp current = view().current(type, id);
+    return current == null ? Optional.empty()
+        : Optional.of(new CurrentVersion(current.versionId(), current.lastUpdated()));
+  }
+
+  /**
+   * By primary key from the database, bypassing the parsed-version cache: nothing is parsed, and a read that parses
+   * nothing leaves the cache to those that do (searches' pages, the small types).
+   */
+  @Override
+  public Optional<byte[]> compactJson(String type, String id, int versionId) {
+    return storedRow(type, id, versionId).filter(r -> r.content() != null)
+        .map(r -> StampedJson.fromStored(r.content(), type, id, versionId, r.lastUpdated()));
+  }
+
+  /** One version's row, by primary key. */
+  private Optional<StoredRow> storedRow(String type, String id, int versionId) {
+    try (Connection c = db.connection()) {
+      Optional<StoredRow> row = VersionReads.version(c, type, id, versionId);
+      c.commit();
+      return row;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read " + type + "/" + id + "/_history/" + versionId + ": " + e.getMessage(), e);
+    }
+  }
+
   /** One version, from the cache or else by primary key from the database; empty for a delete or none. */
   private Optional<Resource> version(String type, String id, int versionId) {
     VersionKey key = new VersionKey(type, id, versionId);
@@ -352,13 +382,7 @@ public final class JdbcTrialStore implements TrialStore, AutoCloseable {
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<StoredRow> row;
-    try (Connection c = db.connection()) {
-      row = VersionReads.version(c, type, id, versionId);
-      c.commit();
-    } catch (SQLException e) {
-      throw new StoreException("cannot read " + type + "/" + id + "/_history/" + versionId + ": " + e.getMessage(), e);
-    }
+    Optional<StoredRow> row = storedRow(type, id, versionId);
     if (row.isEmpty() || row.get().content() == null) {
       return Optional.empty();
     }
