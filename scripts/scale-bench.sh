@@ -256,20 +256,7 @@ say "- after start, the validator warm-up and the matcher build ($(settled)): $(
 
 # --- 4. load --------------------------------------------------------------------------------------------------------
 fhir_path=/${base#http*://*/}
-cat > "$RUN/read.lua" << 'LUA'
--- GET <prefix><id>, the ids taken in turn from a file (one per line), each thread from its own starting point.
-local ids, prefix, i = {}, "", 0
-function init(args)
-  prefix = args[2]
-  for line in io.lines(args[1]) do ids[#ids + 1] = line end
-  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
-  i = math.random(#ids)
-end
-function request()
-  i = i % #ids + 1
-  return wrk.format("GET", prefix .. ids[i])
-end
-LUA
+cp "$ROOT/scripts/wrk/read.lua" "$RUN/read.lua"
 cat > "$RUN/post.lua" << 'LUA'
 -- POST the body file as FHIR JSON to the URL given on the command line.
 function init(args)
