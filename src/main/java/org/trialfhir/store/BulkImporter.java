@@ -29,19 +29,13 @@ import org.trialfhir.source.TrialReaders;
  */
 public final class BulkImporter {
   /**
-   * Trials committed in one transaction at most. On H2 a commit writes every B-tree page the transaction changed, so
-   * its cost is shared by the trials whose rows sit on the same pages (their ids are close, as the files are listed in
-   * order): at 10,000 trials the writer's commit share halved from 64 to 256 a group. 128 keeps most of that with half
-   * the converted trials waiting in memory.
+   * Trials committed in one transaction at most. Tried at stop 12: 128 gathered for 250 ms saved no import CPU beyond
+   * the noise, held half again as many converted trials (peak RSS 1.2 -> 1.8 GB at 10,000), and left the H2 file a
+   * fifth larger (H2StoreSizeTest: 34 KB a trial on an idle machine, over its 30 KB bound).
    */
-  static final int MAX_GROUP = 128;
-  /**
-   * How long the writer waits for more trials to join a group once it has one: long enough for the workers of an idle
-   * two-core machine (a few hundred trials a second) to fill most of a group, as a writer that commits whatever is
-   * ready takes CPU the workers need for small commits; short enough that the converted trials, whose parsed
-   * resources a group holds until its commit, are not kept for long.
-   */
-  static final long GATHER_MILLIS = 250;
+  static final int MAX_GROUP = 64;
+  /** How long the writer waits for more trials to join a group once it has one. */
+  static final long GATHER_MILLIS = 50;
 
   /** What happened to one file: its trial was new, changed, the same as stored, or not stored. */
   public enum Result { IMPORTED, UPDATED, UNCHANGED, FAILED }
@@ -99,9 +93,8 @@ public final class BulkImporter {
    * outcome in the order given; {@code onEach} hears of each outcome as its trial is committed (on this thread).
    */
   public List<Outcome> run(List<Path> files, int threads, Consumer<Outcome> onEach) {
-    // Bounded, so a corpus of any size keeps two groups in memory, not every converted trial: the one being gathered
-    // and the next, converted while the first commits.
-    BlockingQueue<Ready> ready = new ArrayBlockingQueue<>(2 * MAX_GROUP);
+    // Bounded, so a corpus of any size keeps a few groups in memory, not every converted trial.
+    BlockingQueue<Ready> ready = new ArrayBlockingQueue<>(4 * MAX_GROUP);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), runnable -> {
       Thread thread = new Thread(runnable, "trialfhir-import");
       thread.setDaemon(true);
