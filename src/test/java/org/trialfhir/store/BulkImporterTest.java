@@ -11,12 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trialfhir.store.BulkImporter.Outcome;
@@ -105,13 +102,13 @@ class BulkImporterTest {
    * A store that refuses every transaction holding one trial's ResearchStudy, as a database refuses a row, and holds
    * the first commit back until every file is prepared, so that the others are ready to be grouped.
    */
-  private static final class RefusingStore implements TrialStore {
-    private final InMemoryTrialStore store = new InMemoryTrialStore();
+  private static final class RefusingStore extends ForwardingTrialStore {
     private final String refused;
     private final CountDownLatch allPrepared;
     volatile int largestRefusedGroup;
 
     RefusingStore(String refused, int files) {
+      super(new InMemoryTrialStore());
       this.refused = refused;
       // The unreadable file is never prepared.
       this.allPrepared = new CountDownLatch(files - 1);
@@ -138,41 +135,6 @@ class BulkImporterTest {
         throw new IllegalStateException("refused " + refused);
       }
       return store.applyAll(writes);
-    }
-
-    @Override
-    public List<Version> history(String type, String id) {
-      return store.history(type, id);
-    }
-
-    @Override
-    public Optional<Resource> read(String type, String id) {
-      return store.read(type, id);
-    }
-
-    @Override
-    public Optional<Resource> vread(String type, String id, String versionId) {
-      return store.vread(type, id, versionId);
-    }
-
-    @Override
-    public List<Resource> all(String type) {
-      return store.all(type);
-    }
-
-    @Override
-    public long position() {
-      return store.position();
-    }
-
-    @Override
-    public long current(Consumer<List<Version>> batches) {
-      return store.current(batches);
-    }
-
-    @Override
-    public List<Committed> changesSince(long after, int max) {
-      return store.changesSince(after, max);
     }
   }
 }

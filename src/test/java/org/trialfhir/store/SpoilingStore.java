@@ -2,26 +2,22 @@ package org.trialfhir.store;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A store in front of a real one that adds, to the write of one trial, an Organization whose id is longer than the
  * database's id column, so that the database itself refuses every transaction holding that trial. The first commit
  * is held back until every trial is prepared, so the trials after it are ready to be grouped with the spoiled one.
  */
-final class SpoilingStore implements TrialStore {
-  private final TrialStore store;
+final class SpoilingStore extends ForwardingTrialStore {
   private final String spoiled;
   private final CountDownLatch allPrepared;
   /** The largest number of writes in one {@link #applyAll} holding the spoiled trial. */
   volatile int largestSpoiledGroup;
 
   SpoilingStore(TrialStore store, String spoiled, int trials) {
-    this.store = store;
+    super(store);
     this.spoiled = spoiled;
     this.allPrepared = new CountDownLatch(trials);
   }
@@ -52,40 +48,5 @@ final class SpoilingStore implements TrialStore {
 
   private boolean holdsSpoiled(List<? extends Change> changes) {
     return changes.stream().anyMatch(c -> c.type().equals("ResearchStudy") && c.id().equals(spoiled));
-  }
-
-  @Override
-  public List<Version> history(String type, String id) {
-    return store.history(type, id);
-  }
-
-  @Override
-  public Optional<Resource> read(String type, String id) {
-    return store.read(type, id);
-  }
-
-  @Override
-  public Optional<Resource> vread(String type, String id, String versionId) {
-    return store.vread(type, id, versionId);
-  }
-
-  @Override
-  public List<Resource> all(String type) {
-    return store.all(type);
-  }
-
-  @Override
-  public long position() {
-    return store.position();
-  }
-
-  @Override
-  public long current(Consumer<List<Version>> batches) {
-    return store.current(batches);
-  }
-
-  @Override
-  public List<Committed> changesSince(long after, int max) {
-    return store.changesSince(after, max);
   }
 }
