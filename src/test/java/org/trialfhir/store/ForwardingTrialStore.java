@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Resource;
 
 /** A store that hands every call on to another: a test overrides only the calls it watches or changes. */
-abstract class ForwardingTrialStore implements TrialStore {
+public abstract class ForwardingTrialStore implements TrialStore {
   protected final TrialStore store;
 
   protected ForwardingTrialStore(TrialStore store) {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -23,6 +22,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
+import org.trialfhir.store.ForwardingTrialStore;
 import org.trialfhir.store.InMemoryTrialStore;
 import org.trialfhir.store.TrialStore;
 
@@ -140,23 +140,12 @@ class SearchIndexTest {
   }
 
   /** A store that counts the resources read from it one by one, and the calls of {@link TrialStore#all}. */
-  private static final class CountingStore implements TrialStore {
-    final TrialStore store;
+  private static final class CountingStore extends ForwardingTrialStore {
     final AtomicInteger reads = new AtomicInteger();
     final AtomicInteger alls = new AtomicInteger();
 
     CountingStore(TrialStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public PreparedWrite prepare(List<? extends Change> changes) {
-      return store.prepare(changes);
-    }
-
-    @Override
-    public List<WriteResult> applyAll(List<? extends PreparedWrite> writes) {
-      return store.applyAll(writes);
+      super(store);
     }
 
     @Override
@@ -181,21 +170,6 @@ class SearchIndexTest {
     public List<Resource> all(String type) {
       alls.incrementAndGet();
       return store.all(type);
-    }
-
-    @Override
-    public long position() {
-      return store.position();
-    }
-
-    @Override
-    public long current(Consumer<List<Version>> batches) {
-      return store.current(batches);
-    }
-
-    @Override
-    public List<Committed> changesSince(long after, int max) {
-      return store.changesSince(after, max);
     }
   }
 }
