@@ -10,7 +10,6 @@ import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Group.GroupCharacteristicComponent;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Range;
-import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
  * Writes the narrative of an eligibility Group: age range, sex and healthy volunteers, the inclusion and exclusion
@@ -22,8 +21,8 @@ final class EligibilityNarrative {
 
   private EligibilityNarrative() {}
 
-  static void group(Group group, XhtmlNode div) {
-    Xhtml.heading(div, group.hasName() ? group.getName() : group.getIdElement().getIdPart());
+  static void group(Group group, XhtmlBuilder out) {
+    Xhtml.heading(out, group.hasName() ? group.getName() : group.getIdElement().getIdPart());
     List<GroupCharacteristicComponent> inclusion = new ArrayList<>();
     List<GroupCharacteristicComponent> exclusion = new ArrayList<>();
     List<GroupCharacteristicComponent> limits = new ArrayList<>();
@@ -53,16 +52,17 @@ final class EligibilityNarrative {
     if (volunteers != null && volunteers.hasValueBooleanType()) {
       facts.add("Accepts healthy volunteers", volunteers.getValueBooleanType().booleanValue() ? "yes" : "no");
     }
-    facts.writeTo(div);
-    criteria(div, "Inclusion criteria", inclusion);
-    criteria(div, "Exclusion criteria", exclusion);
+    facts.writeTo(out);
+    criteria(out, "Inclusion criteria", inclusion);
+    criteria(out, "Exclusion criteria", exclusion);
     if (!limits.isEmpty()) {
-      Xhtml.heading(div, "Computable limits read from the criteria");
-      XhtmlNode body = Xhtml.table(div, "Criterion", "Analyte", "Limit", "Relative to", "Condition");
+      Xhtml.heading(out, "Computable limits read from the criteria");
+      Xhtml.table(out, "Criterion", "Analyte", "Limit", "Relative to", "Condition");
       for (GroupCharacteristicComponent limit : limits) {
-        Xhtml.row(body, string(limit, EligibilityMapper.SOURCE_CRITERION), Xhtml.coded(limit.getCode()),
+        Xhtml.row(out, string(limit, EligibilityMapper.SOURCE_CRITERION), Xhtml.coded(limit.getCode()),
             limitValue(limit), relative(limit), string(limit, EligibilityMapper.THRESHOLD_CONDITION));
       }
+      Xhtml.endTable(out);
     }
   }
 
@@ -99,33 +99,57 @@ final class EligibilityNarrative {
     return AGE_UNITS.getOrDefault(quantity.getCode(), Xhtml.unit(quantity));
   }
 
+  /** A criterion's line in the nested list, with the sub-list its sub-criteria go in (null until one comes). */
+  private static final class Item {
+    final String text;
+    List<Item> sublist;
+
+    Item(String text) {
+      this.text = text;
+    }
+  }
+
   /**
    * The criteria as a list nested the way the ids nest them ({@code inc-4.8.1} under {@code inc-4.8}), each item
-   * its label and text.
+   * its label and text. A criterion goes under the last one seen with its parent's id, so the nesting is found before
+   * the list is written.
    */
-  private static void criteria(XhtmlNode div, String heading, List<GroupCharacteristicComponent> criteria) {
+  private static void criteria(XhtmlBuilder out, String heading, List<GroupCharacteristicComponent> criteria) {
     if (criteria.isEmpty()) {
       return;
     }
-    Xhtml.heading(div, heading);
-    XhtmlNode top = div.addTag("ul");
-    Map<String, XhtmlNode> items = new HashMap<>();
-    Map<String, XhtmlNode> sublists = new HashMap<>();
+    Xhtml.heading(out, heading);
+    List<Item> top = new ArrayList<>();
+    Map<String, Item> items = new HashMap<>();
+    Map<String, List<Item>> sublists = new HashMap<>();
     for (GroupCharacteristicComponent criterion : criteria) {
       String id = criterion.getId();
       String parentId = id == null || id.lastIndexOf('.') < 0 ? null : id.substring(0, id.lastIndexOf('.'));
-      XhtmlNode list = top;
+      List<Item> list = top;
       if (parentId != null && items.containsKey(parentId)) {
-        list = sublists.computeIfAbsent(parentId, p -> items.get(p).addTag("ul"));
+        list = sublists.computeIfAbsent(parentId, p -> items.get(p).sublist = new ArrayList<>());
       }
       String label = string(criterion, EligibilityMapper.CRITERION_LABEL);
       String text = criterion.hasValueCodeableConcept() ? Xhtml.concept(criterion.getValueCodeableConcept()) : null;
-      XhtmlNode item = list.addTag("li");
-      item.addText((label == null ? "" : label + " ") + (text == null ? "" : text));
+      Item item = new Item((label == null ? "" : label + " ") + (text == null ? "" : text));
+      list.add(item);
       if (id != null) {
         items.put(id, item);
       }
     }
+    write(out, top);
+  }
+
+  private static void write(XhtmlBuilder out, List<Item> list) {
+    out.open("ul");
+    for (Item item : list) {
+      out.open("li").text(item.text);
+      if (item.sublist != null) {
+        write(out, item.sublist);
+      }
+      out.close();
+    }
+    out.close();
   }
 
   private static String limitValue(GroupCharacteristicComponent limit) {

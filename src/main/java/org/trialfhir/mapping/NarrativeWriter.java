@@ -11,11 +11,11 @@ import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
  * Takes a mapped resource and gives it a human-readable narrative ({@code text.status = generated}) written from
- * the resource's own elements, built with HAPI's XHTML model so that HAPI does the escaping.
+ * the resource's own elements. The XHTML is written as the string HAPI would compose for it (see {@link
+ * XhtmlBuilder}); the div holding it still gives a node tree to whatever asks for one.
  */
 public final class NarrativeWriter {
 
@@ -32,7 +32,7 @@ public final class NarrativeWriter {
     if (!(resource instanceof DomainResource domain)) {
       return;
     }
-    XhtmlNode div = Xhtml.div();
+    XhtmlBuilder div = XhtmlBuilder.div();
     if (resource instanceof ResearchStudy study) {
       StudyNarrative.study(study, div);
     } else if (resource instanceof PlanDefinition plan) {
@@ -50,6 +50,6 @@ public final class NarrativeWriter {
     } else {
       Xhtml.heading(div, resource.fhirType() + " " + resource.getIdElement().getIdPart());
     }
-    domain.getText().setStatus(Narrative.NarrativeStatus.GENERATED).setDiv(div);
+    domain.getText().setStatus(Narrative.NarrativeStatus.GENERATED).setDiv(div.toDiv());
   }
 }

@@ -8,33 +8,32 @@ import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Practitioner.PractitionerQualificationComponent;
-import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /** Writes the narrative of a trial's parties: an Organization, a Location (site) or a Practitioner. */
 final class PartyNarrative {
   private PartyNarrative() {}
 
-  static void organization(Organization organization, XhtmlNode div) {
-    Xhtml.heading(div, organization.hasName() ? organization.getName() : organization.getIdElement().getIdPart());
+  static void organization(Organization organization, XhtmlBuilder out) {
+    Xhtml.heading(out, organization.hasName() ? organization.getName() : organization.getIdElement().getIdPart());
     Xhtml.Facts facts = new Xhtml.Facts().add("Type", String.join("; ",
         organization.getType().stream().map(Xhtml::concept).filter(Xhtml::has).toList()));
     for (Address address : organization.getAddress()) {
       facts.add("Address", address(address));
     }
-    facts.writeTo(div);
+    facts.writeTo(out);
   }
 
-  static void location(Location location, XhtmlNode div) {
+  static void location(Location location, XhtmlBuilder out) {
     String address = location.hasAddress() ? address(location.getAddress()) : null;
     String title = location.hasName() ? location.getName() : address;
-    Xhtml.heading(div, Xhtml.has(title) ? title : location.getIdElement().getIdPart());
+    Xhtml.heading(out, Xhtml.has(title) ? title : location.getIdElement().getIdPart());
     if (location.hasName() && Xhtml.has(address)) {
-      Xhtml.paragraph(div, address);
+      Xhtml.paragraph(out, address);
     }
   }
 
-  static void practitioner(Practitioner practitioner, XhtmlNode div) {
-    Xhtml.heading(div, practitioner.hasName() ? name(practitioner.getNameFirstRep())
+  static void practitioner(Practitioner practitioner, XhtmlBuilder out) {
+    Xhtml.heading(out, practitioner.hasName() ? name(practitioner.getNameFirstRep())
         : practitioner.getIdElement().getIdPart());
     List<String> qualifications = new ArrayList<>();
     for (PractitionerQualificationComponent qualification : practitioner.getQualification()) {
@@ -43,7 +42,7 @@ final class PartyNarrative {
         qualifications.add(code);
       }
     }
-    new Xhtml.Facts().add("Qualifications", String.join(", ", qualifications)).writeTo(div);
+    new Xhtml.Facts().add("Qualifications", String.join(", ", qualifications)).writeTo(out);
   }
 
   private static String name(HumanName name) {

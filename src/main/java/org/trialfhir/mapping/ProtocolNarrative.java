@@ -19,7 +19,6 @@ import org.hl7.fhir.r4.model.PlanDefinition.ActionSelectionBehavior;
 import org.hl7.fhir.r4.model.PlanDefinition.PlanDefinitionActionComponent;
 import org.hl7.fhir.r4.model.PlanDefinition.PlanDefinitionActionRelatedActionComponent;
 import org.hl7.fhir.r4.model.Timing.TimingRepeatComponent;
-import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
  * Writes the narrative of a protocol PlanDefinition — its schedule as a table by study day, the actions without a
@@ -38,14 +37,14 @@ final class ProtocolNarrative {
   /** What one action does, as a schedule table shows it. */
   private record Step(String what, String when, String dose, String route, String duration) {}
 
-  void plan(PlanDefinition plan, XhtmlNode div) {
-    Xhtml.heading(div, plan.hasTitle() ? plan.getTitle() : plan.getIdElement().getIdPart());
+  void plan(PlanDefinition plan, XhtmlBuilder out) {
+    Xhtml.heading(out, plan.hasTitle() ? plan.getTitle() : plan.getIdElement().getIdPart());
     String description = plan.hasDescription() ? plan.getDescription() : "";
     int notesAt = description.indexOf(NOTES_HEADING);
     String intro = (notesAt < 0 ? description : description.substring(0, notesAt)).strip();
     for (String paragraph : intro.split("\\n\\s*\\n")) {
       if (Xhtml.has(paragraph)) {
-        Xhtml.paragraph(div, paragraph.strip());
+        Xhtml.paragraph(out, paragraph.strip());
       }
     }
     Map<String, String> titles = new HashMap<>();
@@ -54,37 +53,39 @@ final class ProtocolNarrative {
     List<Step> undated = new ArrayList<>();
     collect(plan.getAction(), titles, byDay, undated);
 
-    Xhtml.heading(div, "Schedule by study day");
+    Xhtml.heading(out, "Schedule by study day");
     if (byDay.isEmpty()) {
-      Xhtml.paragraph(div, "No action has a stated study day.");
+      Xhtml.paragraph(out, "No action has a stated study day.");
     } else {
-      XhtmlNode body = Xhtml.table(div, "Day", "What", "Dose", "Route", "Duration");
+      Xhtml.table(out, "Day", "What", "Dose", "Route", "Duration");
       for (Map.Entry<Integer, List<Step>> day : byDay.entrySet()) {
         List<Step> steps = day.getValue();
-        XhtmlNode row = body.addTag("tr");
-        row.addTag("td").addText(String.valueOf(day.getKey()));
-        Xhtml.lines(row, steps.stream().map(Step::what).toList());
-        Xhtml.lines(row, steps.stream().map(Step::dose).toList());
-        Xhtml.lines(row, steps.stream().map(Step::route).toList());
-        Xhtml.lines(row, steps.stream().map(Step::duration).toList());
+        out.open("tr").element("td", String.valueOf(day.getKey()));
+        Xhtml.lines(out, steps.stream().map(Step::what).toList());
+        Xhtml.lines(out, steps.stream().map(Step::dose).toList());
+        Xhtml.lines(out, steps.stream().map(Step::route).toList());
+        Xhtml.lines(out, steps.stream().map(Step::duration).toList());
+        out.close();
       }
+      Xhtml.endTable(out);
     }
     if (!undated.isEmpty()) {
-      Xhtml.heading(div, "Without a stated day");
-      XhtmlNode body = Xhtml.table(div, "What", "When", "Dose", "Route", "Duration");
+      Xhtml.heading(out, "Without a stated day");
+      Xhtml.table(out, "What", "When", "Dose", "Route", "Duration");
       for (Step step : undated) {
-        Xhtml.row(body, step.what(), step.when(), step.dose(), step.route(), step.duration());
+        Xhtml.row(out, step.what(), step.when(), step.dose(), step.route(), step.duration());
       }
+      Xhtml.endTable(out);
     }
     List<String> notes = notes(description, notesAt);
     if (!notes.isEmpty()) {
-      Xhtml.heading(div, "Notes on the source");
-      Xhtml.list(div, notes);
+      Xhtml.heading(out, "Notes on the source");
+      Xhtml.list(out, notes);
     }
   }
 
-  void activity(ActivityDefinition activity, XhtmlNode div) {
-    Xhtml.heading(div, activity.hasTitle() ? activity.getTitle() : activity.getIdElement().getIdPart());
+  void activity(ActivityDefinition activity, XhtmlBuilder out) {
+    Xhtml.heading(out, activity.hasTitle() ? activity.getTitle() : activity.getIdElement().getIdPart());
     Xhtml.Facts facts = new Xhtml.Facts();
     facts.add("Product",
         activity.hasProductCodeableConcept() ? Xhtml.coded(activity.getProductCodeableConcept()) : null);
@@ -95,9 +96,9 @@ final class ProtocolNarrative {
       facts.add("Dosage as stated", dosage.getText());
     }
     if (facts.isEmpty()) {
-      Xhtml.paragraph(div, "The record states no product, dose, route or duration for this activity.");
+      Xhtml.paragraph(out, "The record states no product, dose, route or duration for this activity.");
     }
-    facts.writeTo(div);
+    facts.writeTo(out);
   }
 
   // ---- schedule ------------------------------------------------------------------------------------------

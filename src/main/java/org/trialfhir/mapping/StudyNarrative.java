@@ -10,7 +10,6 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.ResearchStudy.ResearchStudyArmComponent;
-import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
  * Writes the narrative of a ResearchStudy: its title and a short table of identifiers, status (R4 and the
@@ -19,8 +18,8 @@ import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 final class StudyNarrative {
   private StudyNarrative() {}
 
-  static void study(ResearchStudy study, XhtmlNode div) {
-    Xhtml.heading(div, study.hasTitle() ? study.getTitle() : study.getIdElement().getIdPart());
+  static void study(ResearchStudy study, XhtmlBuilder out) {
+    Xhtml.heading(out, study.hasTitle() ? study.getTitle() : study.getIdElement().getIdPart());
     Xhtml.Facts facts = new Xhtml.Facts();
     List<String> others = new ArrayList<>();
     for (Identifier identifier : study.getIdentifier()) {
@@ -42,7 +41,7 @@ final class StudyNarrative {
     List<String> sites = study.getSite().stream().map(StudyNarrative::display).toList();
     facts.add("Sites", sites.size() + (sites.size() == 1 ? " site:" : " sites:"), sites)
         .add("Arms", null, study.getArm().stream().map(StudyNarrative::arm).toList())
-        .writeTo(div);
+        .writeTo(out);
   }
 
   private static String participants(ResearchStudy study, String url) {

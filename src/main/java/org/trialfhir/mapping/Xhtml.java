@@ -8,13 +8,11 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Range;
-import org.hl7.fhir.utilities.xhtml.NodeType;
-import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
- * Builds narrative XHTML with HAPI's {@link XhtmlNode} model (text nodes only, so escaping stays HAPI's job) and
- * writes FHIR values (quantities, ranges, concepts) as short human-readable text. Only elements and attributes
- * FHIR narratives allow (txt-1) are used.
+ * Writes the parts narratives share (headings, tables, lists) into an {@link XhtmlBuilder}, and FHIR values
+ * (quantities, ranges, concepts) as short human-readable text. Only elements and attributes FHIR narratives allow
+ * (txt-1) are used.
  */
 final class Xhtml {
   /** What an empty table cell shows. */
@@ -30,29 +28,26 @@ final class Xhtml {
 
   private Xhtml() {}
 
-  static XhtmlNode div() {
-    XhtmlNode div = new XhtmlNode(NodeType.Element, "div");
-    div.setAttribute("xmlns", XhtmlNode.XMLNS);
-    return div;
-  }
-
   /** A bold line: the resource's title or a section heading. */
-  static void heading(XhtmlNode parent, String text) {
-    parent.addTag("p").addTag("b").addText(text);
+  static void heading(XhtmlBuilder out, String text) {
+    out.open("p").element("b", text).close();
   }
 
-  static void paragraph(XhtmlNode parent, String text) {
-    parent.addTag("p").addText(text);
+  static void paragraph(XhtmlBuilder out, String text) {
+    out.element("p", text);
   }
 
-  /** A table with one header row; returns its body. */
-  static XhtmlNode table(XhtmlNode parent, String... headers) {
-    XhtmlNode table = parent.addTag("table");
-    XhtmlNode header = table.addTag("thead").addTag("tr");
+  /** A table with one header row, left open in its body for rows; {@link #endTable} closes it. */
+  static void table(XhtmlBuilder out, String... headers) {
+    out.open("table").open("thead").open("tr");
     for (String name : headers) {
-      header.addTag("th").addText(name);
+      out.element("th", name);
     }
-    return table.addTag("tbody");
+    out.close().close().open("tbody");
+  }
+
+  static void endTable(XhtmlBuilder out) {
+    out.close().close();
   }
 
   /** A two-column table of labelled facts, written only when it has a row. */
@@ -81,48 +76,50 @@ final class Xhtml {
       return rows.isEmpty();
     }
 
-    void writeTo(XhtmlNode parent) {
+    void writeTo(XhtmlBuilder out) {
       if (rows.isEmpty()) {
         return;
       }
-      XhtmlNode body = parent.addTag("table").addTag("tbody");
+      out.open("table").open("tbody");
       for (Fact fact : rows) {
-        XhtmlNode row = body.addTag("tr");
-        row.addTag("th").addText(fact.label());
-        XhtmlNode cell = row.addTag("td");
+        out.open("tr").element("th", fact.label()).open("td");
         if (has(fact.text())) {
-          cell.addText(fact.text());
+          out.text(fact.text());
         }
         if (!fact.items().isEmpty()) {
-          list(cell, fact.items());
+          list(out, fact.items());
         }
+        out.close().close();
       }
+      out.close().close();
     }
   }
 
   /** A table row of plain cells; a blank cell shows {@link #NONE}. */
-  static void row(XhtmlNode body, String... cells) {
-    XhtmlNode row = body.addTag("tr");
+  static void row(XhtmlBuilder out, String... cells) {
+    out.open("tr");
     for (String cell : cells) {
-      row.addTag("td").addText(has(cell) ? cell : NONE);
+      out.element("td", has(cell) ? cell : NONE);
     }
+    out.close();
   }
 
   /** A cell holding one line per value, so a row can list what several actions share. */
-  static void lines(XhtmlNode row, List<String> values) {
-    XhtmlNode cell = row.addTag("td");
+  static void lines(XhtmlBuilder out, List<String> values) {
+    out.open("td");
     for (int i = 0; i < values.size(); i++) {
       if (i > 0) {
-        cell.addTag("br");
+        out.open("br").close();
       }
-      cell.addText(has(values.get(i)) ? values.get(i) : NONE);
+      out.text(has(values.get(i)) ? values.get(i) : NONE);
     }
+    out.close();
   }
 
-  static XhtmlNode list(XhtmlNode parent, List<String> items) {
-    XhtmlNode list = parent.addTag("ul");
-    items.forEach(item -> list.addTag("li").addText(item));
-    return list;
+  static void list(XhtmlBuilder out, List<String> items) {
+    out.open("ul");
+    items.forEach(item -> out.element("li", item));
+    out.close();
   }
 
   // ---- values as text -------------------------------------------------------------------------------------

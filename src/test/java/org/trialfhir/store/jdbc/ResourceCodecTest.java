@@ -1,5 +1,6 @@
 package org.trialfhir.store.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -11,22 +12,37 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.ActivityDefinition;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 import org.junit.jupiter.api.Test;
 import org.trialfhir.corpus.CorpusFormat;
 import org.trialfhir.corpus.CorpusGenerator;
 import org.trialfhir.mapping.ConceptMaps;
+import org.trialfhir.mapping.NarrativeWriter;
 import org.trialfhir.mapping.TrialBundleMapper;
 import org.trialfhir.source.TrialReaders;
 
 /**
  * {@link ResourceCodec}: what it stores for a converted resource is exactly what HAPI gives when the resource's JSON
  * is parsed and encoded again (the canonical form a read-back and re-write hashes the same as), although it gives
- * decimals their plain form instead of parsing; and the narrative it drops before an index parses stored JSON.
+ * decimals their plain form instead of parsing; that its JSON is byte for byte HAPI's standard encoder's; and the
+ * narrative it drops before an index parses stored JSON.
  */
 class ResourceCodecTest {
   private static final FhirContext CTX = FhirContext.forR4Cached();
@@ -81,6 +97,74 @@ class ResourceCodecTest {
         stored);
   }
 
+  /**
+   * The JSON the codec writes through its own Jackson generator is byte for byte what HAPI's standard encoder writes,
+   * with each narrative as the node tree a parse of its XHTML gives (not the string our narratives are written as):
+   * for the converted resources of records in every input format, and for a resource made to hold what the corpus has
+   * little of: a contained resource, extensions at every level, decimals in every form, and texts that need escaping
+   * in JSON and in XHTML.
+   */
+  @Test
+  void writesTheBytesOfHapisStandardEncoder() throws IOException {
+    ResourceCodec codec = new ResourceCodec(CTX);
+    CorpusGenerator generator = new CorpusGenerator(11, EnumSet.allOf(CorpusFormat.class));
+    TrialBundleMapper mapper = new TrialBundleMapper(ConceptMaps.load(CTX));
+    Set<CorpusFormat> formats = EnumSet.noneOf(CorpusFormat.class);
+    List<Resource> resources = new ArrayList<>();
+    for (long index = 0; index < 30; index++) {
+      formats.add(generator.format(index));
+      resources.addAll(mapper.map(TrialReaders.standard().read(generator.render(generator.trial(index))).record())
+          .resources());
+    }
+    resources.add(awkwardStudy());
+    int narratives = 0;
+    for (Resource resource : resources) {
+      String key = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+      ResourceCodec.Encoded stored =
+          codec.encode(resource, resource.fhirType(), resource.getIdElement().getIdPart(), false).canonical();
+
+      Resource expected = stored.unstamped().copy();
+      if (expected instanceof DomainResource domain && domain.hasText()) {
+        XhtmlNode tree = new XhtmlNode();
+        tree.setValueAsString(domain.getText().getDiv().getValueAsString());
+        domain.getText().setDiv(tree);
+        narratives++;
+      }
+      assertArrayEquals(parser().encodeResourceToString(expected).getBytes(StandardCharsets.UTF_8),
+          gunzipBytes(stored.gzip()), key);
+    }
+    assertEquals(EnumSet.allOf(CorpusFormat.class), formats);
+    assertEquals(resources.size(), narratives, "every resource has a narrative");
+  }
+
+  /** A study with what escapes, nests or converts awkwardly, and its narrative. */
+  private static ResearchStudy awkwardStudy() {
+    String awkward = "\"quoted\" back\\slash / tab\t new\nline \r \u0001\u001f \u2028 <script>&amp;</script> "
+        + "it's 😀 中文 é \u00a0 lone \ud800 high";
+    ResearchStudy study = new ResearchStudy();
+    study.setId("awkward");
+    study.setTitle(awkward).setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE).setDescription(awkward);
+    study.getTitleElement().addExtension("http://example.org/primitive", new StringType("on a primitive " + awkward));
+    study.addCondition().setText("Leukemia & <lymphoma> 😀");
+    Practitioner investigator = new Practitioner();
+    investigator.setId("pi");
+    investigator.addName().setText("Zoë O'Brien \"PI\"");
+    study.addContained(investigator);
+    study.setPrincipalInvestigator(new Reference("#pi"));
+    study.addExtension("http://example.org/decimal", new DecimalType("1.50"));
+    study.addExtension("http://example.org/exponent", new DecimalType("2.5E+9"));
+    study.addExtension("http://example.org/quantity",
+        new Quantity().setValue(new BigDecimal("-0.00012300")).setUnit("mg/m2"));
+    study.addExtension("http://example.org/long", new DecimalType("12345678901234567890.1234567890"));
+    Extension nested = study.addExtension().setUrl("http://example.org/nested");
+    nested.addExtension("part", new StringType(awkward));
+    nested.addExtension("count", new IntegerType(-3));
+    study.addModifierExtension(new Extension("http://example.org/modifier", new BooleanType(true)));
+    study.addArm().setName("A & B").setDescription("arm " + awkward);
+    new NarrativeWriter().write(study);
+    return study;
+  }
+
   @Test
   void withoutMemberDropsOnlyTheTopLevelMember() {
     // In the middle, as HAPI writes it; quotes, braces and "text": inside strings do not confuse it.
@@ -102,8 +186,12 @@ class ResourceCodecTest {
   }
 
   private static String gunzip(byte[] gzip) throws IOException {
+    return new String(gunzipBytes(gzip), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] gunzipBytes(byte[] gzip) throws IOException {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return in.readAllBytes();
     }
   }
 }
