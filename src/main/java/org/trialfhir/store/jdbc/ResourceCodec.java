@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
@@ -45,7 +44,7 @@ final class ResourceCodec {
     private final Encoded canonical;
 
     private Pending(Resource canonicalCopy, byte[] json) {
-      this.canonical = new Encoded(canonicalCopy, gzip(json), sha256(json));
+      this.canonical = new Encoded(canonicalCopy, Gzip.compress(json), sha256(json));
     }
 
     /** Whether the content equals what a stored hash stands for. */
@@ -93,6 +92,15 @@ final class ResourceCodec {
    * generator without a codec writes the same characters (it knows every type HAPI hands it) and flushes once.
    */
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** One digest per thread: looking one up per resource goes through the security providers each time. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  });
 
   private final FhirContext ctx;
 
@@ -250,16 +258,6 @@ final class ResourceCodec {
     return ctx.newJsonParser().setStripVersionsFromReferences(false);
   }
 
-  private static byte[] gzip(byte[] bytes) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
-    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
-      zip.write(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
   private static byte[] gunzip(byte[] bytes) {
     try (GZIPInputStream zip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
       return zip.readAllBytes();
@@ -269,10 +267,6 @@ final class ResourceCodec {
   }
 
   private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return HexFormat.of().formatHex(SHA256.get().digest(bytes));
   }
 }
