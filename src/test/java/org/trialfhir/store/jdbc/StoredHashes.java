@@ -17,7 +17,8 @@ import org.trialfhir.store.RecordFiles;
  * Reads, maps and encodes every trial record file under a folder as an import stores it, and writes one line per
  * resource: the file, {@code type/id} and the SHA-256 of the JSON the store would keep. Two builds that write the same
  * lines store the same bytes; a check for changes that should not change the output (speed-ups of the mapping or
- * encoding), without a database, which also prints the CPU time all that took on its one thread. Run with: {@code java -cp target/classes:target/test-classes:<deps>
+ * encoding), without a database. It also prints the CPU time its one thread took for all that, a measure of mapping and
+ * encoding alone. Run with: {@code java -cp target/classes:target/test-classes:<deps>
  * org.trialfhir.store.jdbc.StoredHashes FOLDER OUT}.
  */
 public final class StoredHashes {
