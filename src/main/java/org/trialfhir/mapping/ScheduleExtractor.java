@@ -77,6 +77,8 @@ public final class ScheduleExtractor {
       "\\bbefore\\b|\\bprior to\\b|\\bfollowed by\\b|lymphodeplet|precondition", Pattern.CASE_INSENSITIVE);
   private static final Pattern INFUSION = Pattern.compile(
       "infus|inject|administ|transfus|\\breceive", Pattern.CASE_INSENSITIVE);
+  /** INFUSION's words: a sentence with none of them in lower case (most sentences) cannot match it. */
+  private static final List<String> INFUSION_WORDS = List.of("infus", "inject", "administ", "transfus", "receive");
   private static final Pattern CELLS = Pattern.compile(
       "\\bcells?\\b|CAR[- ]?T|CAR[- ]?NK|\\bCART\\b|TCR[- ]?T", Pattern.CASE_INSENSITIVE);
   // A product name: up to three antigen-like tokens ("CD38", "anti-BCMA", "HER2") before the cell kind.
@@ -346,7 +348,8 @@ public final class ScheduleExtractor {
     Repeat repeat = null;
     for (Section section : sections) {
       for (String sentence : section.sentences()) {
-        if (!INFUSION.matcher(sentence).find() || !CELLS.matcher(sentence).find()) {
+        if (!mayName(sentence, INFUSION_WORDS) || !INFUSION.matcher(sentence).find()
+            || !CELLS.matcher(sentence).find()) {
           continue;
         }
         List<Integer> sentenceDays = days(sentence);
@@ -392,6 +395,21 @@ public final class ScheduleExtractor {
     Dose single = levels.size() == 1 ? levels.get(0) : null;
     return new CellInfusion(product, days, dayStated, single, single == null ? levels : List.of(), route,
         duration, repeat, text);
+  }
+
+  /**
+   * Whether the text, lower-cased, contains one of {@code words} (lower-case ASCII): a case-insensitive ASCII pattern
+   * that only matches them cannot match a text where none is, and a few searches for a word are cheaper than the
+   * pattern's walk over every character.
+   */
+  private static boolean mayName(String text, List<String> words) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String word : words) {
+      if (lower.contains(word)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int number(String word) {
