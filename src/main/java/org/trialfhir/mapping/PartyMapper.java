@@ -205,6 +205,8 @@ public final class PartyMapper {
     // Trailing degrees written without a comma ("Yu Zhang PhD"): only spellings that cannot be a surname.
     private static final Set<String> UNAMBIGUOUS = Set.of("phd", "md", "mbbs", "mbchb", "mph", "msc", "frcp", "frcpc");
     private static final Pattern TOKEN_SPLIT = Pattern.compile("[\\s/&]+");
+    private static final Pattern COMMA = Pattern.compile("\\s*,\\s*");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     public PersonName {
       degrees = List.copyOf(degrees);
@@ -217,7 +219,7 @@ public final class PartyMapper {
       List<String> degrees = new ArrayList<>();
       List<String> titles = new ArrayList<>();
       List<String> nameParts = new ArrayList<>();
-      String[] parts = written.strip().split("\\s*,\\s*");
+      String[] parts = COMMA.split(written.strip());
       for (int i = 0; i < parts.length; i++) {
         String part = parts[i].strip();
         if (part.isEmpty()) {
@@ -235,14 +237,14 @@ public final class PartyMapper {
       List<String> given = List.of();
       if (nameParts.size() == 2 && !nameParts.get(0).contains(" ")) {
         family = nameParts.get(0);
-        given = List.of(nameParts.get(1).split("\\s+"));
+        given = List.of(SPACES.split(nameParts.get(1)));
       }
       return new PersonName(String.join(", ", nameParts), degrees, titles, family, given);
     }
 
     /** Drops leading titles ("Prof. Wei Jia") and trailing unambiguous degrees ("Yu Zhang PhD") from a name part. */
     private static String stripAround(String part, List<String> degrees, List<String> titles) {
-      List<String> words = new ArrayList<>(List.of(part.split("\\s+")));
+      List<String> words = new ArrayList<>(List.of(SPACES.split(part)));
       while (words.size() > 1 && TITLES.contains(key(words.get(0)))) {
         titles.add(words.remove(0));
       }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -42,6 +43,8 @@ public final class ProtocolMapper {
   public static final String STUDY_DAY = BASE + "/StructureDefinition/study-day";
   private static final String UCUM = "http://unitsofmeasure.org";
   private static final String FIRST_INFUSION = "infusion-1";
+  private static final Pattern NOT_SLUG = Pattern.compile("[^a-z0-9]+");
+  private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
 
   private final ConceptMaps maps;
   private final ScheduleExtractor extractor;
@@ -304,7 +307,7 @@ public final class ProtocolMapper {
   }
 
   private static String slug(String text) {
-    return text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+    return EDGE_DASHES.matcher(NOT_SLUG.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("-")).replaceAll("");
   }
 
   private static String capitalise(String text) {

@@ -680,9 +680,9 @@ public final class ResearchStudyMapper {
     return new Coding(CODE_SYSTEM + mapId, word, sourceDisplays.getOrDefault(mapId, Map.of()).get(word));
   }
 
-  /** A copy of the map's target coding, so no two resources share one mutable Coding. */
+  /** The map's target coding; ConceptMaps gives a fresh copy, so no two resources share one mutable Coding. */
   private Optional<Coding> translate(String mapId, String code) {
-    return maps.translate(mapId, code).map(Coding::copy);
+    return maps.translate(mapId, code);
   }
 
   private static String file(String mapId) {

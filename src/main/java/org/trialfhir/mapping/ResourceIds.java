@@ -95,13 +95,17 @@ public final class ResourceIds {
    * "-". Letters with no ASCII form (CJK, Cyrillic) cannot be kept, so {@link #id} adds a hash when any were lost.
    */
   static String slug(String text) {
-    String folded = fold(text);
+    return dashed(fold(text));
+  }
+
+  private static String dashed(String folded) {
     return EDGE_DASHES.matcher(NOT_SLUG.matcher(folded).replaceAll("-")).replaceAll("");
   }
 
   private static String id(String prefix, String name) {
-    String slug = slug(name);
-    boolean lostLetters = fold(name).codePoints()
+    String folded = fold(name);
+    String slug = dashed(folded);
+    boolean lostLetters = folded.codePoints()
         .anyMatch(c -> c >= 128 && Character.isLetterOrDigit(c));
     String candidate = prefix + slug;
     if (!lostLetters && !slug.isEmpty() && candidate.length() <= MAX_LENGTH) {
@@ -115,10 +119,22 @@ public final class ResourceIds {
   }
 
   private static String fold(String text) {
+    if (isAscii(text)) {
+      return text.toLowerCase(Locale.ROOT); // nothing below changes ASCII text, and most names are ASCII
+    }
     String lower = text.toLowerCase(Locale.ROOT)
         .replace("ß", "ss").replace("æ", "ae").replace("œ", "oe").replace("ø", "o")
         .replace("ł", "l").replace("đ", "d").replace("ð", "d").replace("þ", "th").replace("ı", "i");
     return MARKS.matcher(Normalizer.normalize(lower, Normalizer.Form.NFD)).replaceAll("");
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String hash(String text) {

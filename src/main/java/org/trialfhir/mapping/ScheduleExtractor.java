@@ -43,10 +43,14 @@ public final class ScheduleExtractor {
     }
   }
 
-  private record Section(String name, String text) {}
+  /** A free-text section, split into sentences once: both the lymphodepletion and the infusion read them. */
+  private record Section(String name, String text, List<String> sentences) {}
 
-  /** A drug's part of a sentence: the drug as written, its grouping key, the clause and the whole sentence. */
-  private record Clause(String drug, String key, String text, String sentence, Section section) {}
+  /**
+   * A drug's part of a sentence: the drug as written, its grouping key, the clause, the study days it names and the
+   * whole sentence.
+   */
+  private record Clause(String drug, String key, String text, List<Integer> days, String sentence, Section section) {}
 
   private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?;])\\s+(?=[A-Z(])|\\n+");
   private static final Pattern EXAMPLE = Pattern.compile("\\be\\.g\\.|\\bfor example\\b|\\bsuch as\\b",
@@ -73,6 +77,8 @@ public final class ScheduleExtractor {
       "\\bbefore\\b|\\bprior to\\b|\\bfollowed by\\b|lymphodeplet|precondition", Pattern.CASE_INSENSITIVE);
   private static final Pattern INFUSION = Pattern.compile(
       "infus|inject|administ|transfus|\\breceive", Pattern.CASE_INSENSITIVE);
+  /** INFUSION's words: a sentence with none of them in lower case (most sentences) cannot match it. */
+  private static final List<String> INFUSION_WORDS = List.of("infus", "inject", "administ", "transfus", "receive");
   private static final Pattern CELLS = Pattern.compile(
       "\\bcells?\\b|CAR[- ]?T|CAR[- ]?NK|\\bCART\\b|TCR[- ]?T", Pattern.CASE_INSENSITIVE);
   // A product name: up to three antigen-like tokens ("CD38", "anti-BCMA", "HER2") before the cell kind.
@@ -82,17 +88,13 @@ public final class ScheduleExtractor {
   private static final Pattern REPEAT = Pattern.compile(
       "\\b(\\d|one|two|three|four|five)\\s+(?:or\\s+(\\d|two|three|four|five)\\s+)?additional\\s+(?:doses|infusions)",
       Pattern.CASE_INSENSITIVE);
+  private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final List<String> NUMBER_WORDS = List.of("zero", "one", "two", "three", "four", "five");
 
   private final Vocabulary vocabulary;
-  /** One pattern per route word, in the vocabulary's order (longest first): compiled once, not per step. */
-  private final List<Pattern> routes;
 
   public ScheduleExtractor(Vocabulary vocabulary) {
     this.vocabulary = vocabulary;
-    this.routes = vocabulary.routeWords().stream()
-        .map(word -> Pattern.compile("(?<![\\w.])" + Pattern.quote(word) + "(?![\\w])"))
-        .toList();
   }
 
   public Schedule extract(TrialRecord record) {
@@ -123,7 +125,7 @@ public final class ScheduleExtractor {
 
   private static void add(List<Section> sections, String name, String text) {
     if (text != null && !text.isBlank()) {
-      sections.add(new Section(name, text));
+      sections.add(new Section(name, text, sentences(text)));
     }
   }
 
@@ -136,9 +138,9 @@ public final class ScheduleExtractor {
   private List<DrugStep> lymphodepletion(List<Section> sections, List<String> notes) {
     Map<String, List<Clause>> byDrug = new LinkedHashMap<>();
     for (Section section : sections) {
-      for (String sentence : sentences(section.text())) {
+      for (String sentence : section.sentences()) {
         for (Clause clause : clauses(sentence, section)) {
-          boolean negativeDays = days(clause.text()).stream().anyMatch(d -> d < 0);
+          boolean negativeDays = clause.days().stream().anyMatch(d -> d < 0);
           if (negativeDays || LYMPHODEPLETION.matcher(sentence).find()) {
             byDrug.computeIfAbsent(clause.key(), k -> new ArrayList<>()).add(clause);
           }
@@ -185,7 +187,8 @@ public final class ScheduleExtractor {
         continue; // a repeated mention of the same drug stays in the clause its first mention opened
       }
       String written = sentence.substring(mentions.get(k)[0], mentions.get(k)[1]);
-      clauses.add(new Clause(written, drug, sentence.substring(mentions.get(k)[0], end).strip(), sentence, section));
+      String text = sentence.substring(mentions.get(k)[0], end).strip();
+      clauses.add(new Clause(written, drug, text, days(text), sentence, section));
     }
     return clauses;
   }
@@ -200,7 +203,7 @@ public final class ScheduleExtractor {
     Clause chosen = null;
     List<Clause> examples = new ArrayList<>();
     for (Clause clause : clauses) {
-      boolean detailed = !days(clause.text()).isEmpty() || dose(clause.text()) != null;
+      boolean detailed = !clause.days().isEmpty() || dose(clause.text()) != null;
       if (detailed && EXAMPLE.matcher(clause.text()).find()) {
         examples.add(clause);
       } else if (detailed && chosen == null) {
@@ -222,12 +225,12 @@ public final class ScheduleExtractor {
           clauses.stream().anyMatch(c -> BEFORE.matcher(c.sentence()).find()),
           named.section().name(), named.text());
     }
-    return new DrugStep(drug, dose(chosen.text()), days(chosen.text()), route(chosen.text()),
+    return new DrugStep(drug, dose(chosen.text()), chosen.days(), route(chosen.text()),
         duration(chosen.text()), true, chosen.section().name(), chosen.text());
   }
 
   private void compare(Clause chosen, Clause other, List<String> notes) {
-    boolean same = days(chosen.text()).equals(days(other.text()))
+    boolean same = chosen.days().equals(other.days())
         && java.util.Objects.equals(dose(chosen.text()), dose(other.text()));
     String drug = capitalise(chosen.drug());
     if (same && chosen.section().equals(other.section())) {
@@ -249,7 +252,7 @@ public final class ScheduleExtractor {
     if (!m.find()) {
       return null;
     }
-    String unit = m.group(3).replaceAll("\\s+", "");
+    String unit = SPACES.matcher(m.group(3)).replaceAll("");
     Optional<String> ucum = vocabulary.ucum().apply(unit);
     if (ucum.isEmpty()) {
       return null;
@@ -260,6 +263,9 @@ public final class ScheduleExtractor {
 
   /** Study days a text names: "days -4 to -2", "day -2", "(D-5~D- 3)", "D0 and D7". */
   static List<Integer> days(String text) {
+    if (!AsciiDigits.in(text)) {
+      return List.of();
+    }
     Set<Integer> days = new LinkedHashSet<>();
     String rest = text;
     for (Pattern range : new Pattern[] {DAY_RANGE, D_RANGE}) {
@@ -291,13 +297,34 @@ public final class ScheduleExtractor {
 
   private String route(String text) {
     String lower = text.toLowerCase(Locale.ROOT);
-    for (Pattern route : routes) {
-      Matcher m = route.matcher(lower);
-      if (m.find()) {
-        return text.substring(m.start(), m.end());
+    for (String word : vocabulary.routeWords()) {
+      int at = standalone(lower, word);
+      if (at >= 0) {
+        return text.substring(at, at + word.length());
       }
     }
     return null;
+  }
+
+  /**
+   * Where {@code word} first stands alone in {@code text}: no word character ({@code \w}) or point just before it,
+   * no word character just after; -1 when nowhere. A search per route word, where a regex per word cost a
+   * look-behind at every character of every step's text.
+   */
+  private static int standalone(String text, String word) {
+    for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      int end = at + word.length();
+      boolean freeBefore = at == 0 || !isWordChar(text.charAt(at - 1)) && text.charAt(at - 1) != '.';
+      if (freeBefore && (end == text.length() || !isWordChar(text.charAt(end)))) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /** What {@code \w} matches without UNICODE_CHARACTER_CLASS: ASCII letters, digits and '_'. */
+  private static boolean isWordChar(char c) {
+    return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
   }
 
   private Duration duration(String text) {
@@ -320,11 +347,13 @@ public final class ScheduleExtractor {
     Duration duration = null;
     Repeat repeat = null;
     for (Section section : sections) {
-      for (String sentence : sentences(section.text())) {
-        if (!INFUSION.matcher(sentence).find() || !CELLS.matcher(sentence).find()) {
+      for (String sentence : section.sentences()) {
+        if (!mayName(sentence, INFUSION_WORDS) || !INFUSION.matcher(sentence).find()
+            || !CELLS.matcher(sentence).find()) {
           continue;
         }
-        if (!clauses(sentence, section).isEmpty() && days(sentence).stream().anyMatch(d -> d < 0)) {
+        List<Integer> sentenceDays = days(sentence);
+        if (sentenceDays.stream().anyMatch(d -> d < 0) && !clauses(sentence, section).isEmpty()) {
           continue; // a lymphodepletion sentence that also names the cells
         }
         Matcher more = REPEAT.matcher(sentence);
@@ -333,7 +362,7 @@ public final class ScheduleExtractor {
           repeat = new Repeat(low, more.group(2) == null ? low : number(more.group(2)), sentence.strip());
           continue;
         }
-        List<Integer> stated = days(sentence).stream().filter(d -> d >= 0).toList();
+        List<Integer> stated = sentenceDays.stream().filter(d -> d >= 0).toList();
         if (days.isEmpty() && !stated.isEmpty()) {
           days = stated;
           text = sentence.strip();
@@ -366,6 +395,21 @@ public final class ScheduleExtractor {
     Dose single = levels.size() == 1 ? levels.get(0) : null;
     return new CellInfusion(product, days, dayStated, single, single == null ? levels : List.of(), route,
         duration, repeat, text);
+  }
+
+  /**
+   * Whether the text, lower-cased, contains one of {@code words} (lower-case ASCII): a case-insensitive ASCII pattern
+   * that only matches them cannot match a text where none is, and a few searches for a word are cheaper than the
+   * pattern's walk over every character.
+   */
+  private static boolean mayName(String text, List<String> words) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String word : words) {
+      if (lower.contains(word)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int number(String word) {

@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.trialfhir.source.ScientificNumbers;
@@ -84,6 +86,13 @@ public final class ThresholdExtractor {
           new FirstCharAlternation.Alternative(NUMBER.pattern(), "0123456789"))), "", FLAGS);
   /** Every character a TRIGGER match can start with (lower case): the comparators' first characters. */
   private static final String TRIGGER_FIRST = firstCharacters(LEADING.keySet(), "between", "from");
+  /**
+   * The first words of the comparators that start with a letter, and "between"/"from", case-folded: a trigger can
+   * start at a word only when the whole word (its run of letters) is one of these, so other words ("and", "of",
+   * "patients") are not tried.
+   */
+  private static final Set<String> TRIGGER_WORDS = firstWords(LEADING.keySet(), "between", "from");
+  private static final int LONGEST_TRIGGER_WORD = TRIGGER_WORDS.stream().mapToInt(String::length).max().orElse(0);
   /** Between a leading comparator and its value: nothing, a colon, or "of" ("a minimum of 12"). */
   private static final Pattern AFTER_COMPARATOR = Pattern.compile("\\s*(?::\\s*|of\\s+)?");
   private static final Pattern APPROXIMATE = Pattern.compile("(?:~|≈|approximately|about|around|circa|ca\\.)\\s*$",
@@ -227,12 +236,17 @@ public final class ThresholdExtractor {
 
   /** The thresholds in one criterion's text, and the limits (comparator, value, unit) no analyte was found for. */
   public Reading read(String text) {
-    if (text == null || text.isBlank()) {
+    // Every limit has a number, so a text without digits (most criteria) holds none; and without a limit there is
+    // nothing to give an analyte, so the analytes are looked for only once a limit is found.
+    if (text == null || !AsciiDigits.in(text)) {
+      return new Reading(List.of(), List.of());
+    }
+    List<Limit> limits = limits(text);
+    if (limits.isEmpty()) {
       return new Reading(List.of(), List.of());
     }
     List<Found> found = analytes(text);
     List<List<Found>> groups = groups(text, found);
-    List<Limit> limits = limits(text);
     List<Threshold> thresholds = new ArrayList<>();
     List<Threshold> unattributed = new ArrayList<>();
     Limit previous = null;
@@ -498,7 +512,7 @@ public final class ThresholdExtractor {
     for (int i = from; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean candidate = Character.isLetter(c)
-          ? startsWord(text, i) && TRIGGER_FIRST.indexOf(Character.toLowerCase(c)) >= 0
+          ? startsWord(text, i) && TRIGGER_WORDS.contains(foldedWordAt(text, i))
           : Character.isDigit(c) ? !insideNumber(text, i) : TRIGGER_FIRST.indexOf(c) >= 0;
       if (!candidate) {
         continue;
@@ -729,6 +743,40 @@ public final class ThresholdExtractor {
   }
 
   // ---- text helpers --------------------------------------------------------------------------------------
+
+  private static Set<String> firstWords(Collection<String> phrases, String... more) {
+    Set<String> words = new HashSet<>();
+    for (String phrase : concat(List.copyOf(phrases), List.of(more))) {
+      String first = phrase.strip().split("\\s+")[0];
+      if (Character.isLetter(first.charAt(0))) {
+        words.add(folded(first));
+      }
+    }
+    return Set.copyOf(words);
+  }
+
+  /**
+   * The run of letters from {@code i}, each character case-folded as TRIGGER compares it; "" when longer than any
+   * trigger word.
+   */
+  private static String foldedWordAt(String text, int i) {
+    StringBuilder word = new StringBuilder(LONGEST_TRIGGER_WORD);
+    for (int j = i; j < text.length() && Character.isLetter(text.charAt(j)); j++) {
+      if (word.length() == LONGEST_TRIGGER_WORD) {
+        return "";
+      }
+      word.append(caseFolded(text.charAt(j)));
+    }
+    return word.toString();
+  }
+
+  private static String folded(String word) {
+    StringBuilder out = new StringBuilder(word.length());
+    for (int i = 0; i < word.length(); i++) {
+      out.append(caseFolded(word.charAt(i)));
+    }
+    return out.toString();
+  }
 
   private static String firstCharacters(Collection<String> phrases, String... more) {
     StringBuilder first = new StringBuilder();

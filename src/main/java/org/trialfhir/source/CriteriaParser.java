@@ -35,6 +35,7 @@ public final class CriteriaParser {
   private static final Pattern DOT = Pattern.compile("^(\\d{1,2})[.、．](?!\\d)\\s*");
   private static final Pattern PAREN = Pattern.compile("^[(（]\\s?(\\d{1,2})\\s?[)）]\\s*");
   private static final Pattern CLOSE_PAREN = Pattern.compile("^(\\d{1,2})[)）]\\s*");
+  private static final Pattern LINE_BREAK = Pattern.compile("\\R");
   private static final Pattern HEADER =
       Pattern.compile("^(?:key\\s+|main\\s+)?(inclusion|exclusion)\\s+criteria\\b[^\\n]*$", Pattern.CASE_INSENSITIVE);
 
@@ -75,7 +76,7 @@ public final class CriteriaParser {
       return new Lists(List.of(), List.of());
     }
     List<SourceLine> current = null;
-    String[] raw = text.split("\\R", -1);
+    String[] raw = LINE_BREAK.split(text, -1);
     for (int i = 0; i < raw.length; i++) {
       SourceLine line = new SourceLine(firstLineNumber + i, raw[i]);
       Matcher header = HEADER.matcher(RegistryText.unescape(raw[i]));
@@ -261,7 +262,7 @@ public final class CriteriaParser {
 
   private static Label leadingLabel(String text) {
     Matcher bullet = BULLET.matcher(text);
-    if (bullet.find()) {
+    if (bullet.lookingAt()) {
       // "• ( 1) At the time..." — a bullet wrapped around a numbered item: the number is the label.
       Label inner = numberedLabel(text.substring(bullet.end()), bullet.end());
       return inner != null ? inner : new Label(Style.BULLET, null, bullet.group(1), 0, bullet.end());
@@ -278,7 +279,7 @@ public final class CriteriaParser {
             default -> CLOSE_PAREN;
           };
       Matcher m = pattern.matcher(text);
-      if (m.find() && m.end() < text.length()) {
+      if (m.lookingAt() && m.end() < text.length()) {
         String shown = m.group().replace(" ", "").replace("（", "(").replace("）", ")");
         return new Label(style, Integer.parseInt(m.group(1)), shown, 0, offset + m.end());
       }

@@ -66,6 +66,7 @@ public final class CtgovPageReader implements TrialRecordReader {
           "Review additional registry numbers or institutional identifiers associated with this trial.");
 
   private static final Pattern NCT_ID = Pattern.compile("^NCT ID:\\s*(NCT\\d{8})\\s*$");
+  private static final Pattern LINE_BREAKS = Pattern.compile("\n+");
   private static final Pattern LAST_UPDATED = Pattern.compile("^Last Updated:\\s*(.+)$");
   private static final Pattern ENROLLMENT =
       Pattern.compile("(\\d[\\d,]*)(?:\\s+participants?)?(?:\\s*\\((actual|estimated|anticipated)\\))?",
@@ -299,7 +300,7 @@ public final class CtgovPageReader implements TrialRecordReader {
     Set<String> interventionText = new LinkedHashSet<>();
     for (Intervention intervention : interventions) {
       if (intervention.description() != null) {
-        interventionText.addAll(List.of(intervention.description().split("\n+")));
+        interventionText.addAll(List.of(LINE_BREAKS.split(intervention.description())));
       }
     }
     List<SourceLine> lines = bodyNonBlank(page, "Study Groups");

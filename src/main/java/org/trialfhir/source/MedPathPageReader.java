@@ -83,6 +83,8 @@ public final class MedPathPageReader implements TrialRecordReader {
   private static final Set<String> SEXES = Set.of("ALL", "FEMALE", "MALE");
 
   private static final Pattern NCT_ID = Pattern.compile("NCT\\d{8}");
+  private static final Pattern LINE_BREAK = Pattern.compile("\\R");
+  private static final Pattern SPACE = Pattern.compile("\\s");
   private static final Pattern INTERVENTION = Pattern.compile("^([A-Za-z][A-Za-z /-]{1,40}):\\s*(\\S.*)$");
   private static final Pattern COUNT = Pattern.compile("(\\d[\\d,]*)(?:\\s+participants?)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern LOCATIONS_COUNT = Pattern.compile("^Locations\\s*\\((\\d+)\\)$");
@@ -184,7 +186,7 @@ public final class MedPathPageReader implements TrialRecordReader {
   private record Page(List<SourceLine> header, Map<String, List<SourceLine>> sections) {
 
     static Page of(String content) {
-      String[] raw = content.split("\\R", -1);
+      String[] raw = LINE_BREAK.split(content, -1);
       int end = raw.length;
       while (end > 0 && (raw[end - 1].isBlank() || isFooter(raw[end - 1].strip()))) {
         end--;
@@ -397,7 +399,7 @@ public final class MedPathPageReader implements TrialRecordReader {
   private static List<Arm> arms(Page page, List<Intervention> interventions, List<Diagnostic> diagnostics) {
     String section = "Arm && Interventions";
     List<SourceLine> lines = page.nonBlank(section);
-    if (!lines.isEmpty() && lines.get(0).text().replaceAll("\\s", "").equals("GroupInterventionDescription")) {
+    if (!lines.isEmpty() && SPACE.matcher(lines.get(0).text()).replaceAll("").equals("GroupInterventionDescription")) {
       lines = lines.subList(1, lines.size());
     } else if (!lines.isEmpty()) {
       diagnostics.add(new Diagnostic(Severity.WARNING, section, lines.get(0).number(), lines.get(0).text().strip(),
@@ -498,7 +500,7 @@ public final class MedPathPageReader implements TrialRecordReader {
       String text = RegistryText.unescape(line.text());
       if (first) {
         first = false;
-        if (text.replaceAll("\\s", "").equals("NameTimeMethod")) {
+        if (SPACE.matcher(text).replaceAll("").equals("NameTimeMethod")) {
           blank = false;
           continue;
         }
@@ -549,6 +551,8 @@ public final class MedPathPageReader implements TrialRecordReader {
    * opening bracket and not inside a number, from which the rest of the row is a time frame; -1 when none.
    */
   private static int timeFrameStart(String row) {
+    // One matcher, its region moved along the row: opaque bounds read the rest of the row as its substring would.
+    Matcher timeFrame = TIME_FRAME.matcher(row);
     for (int i = 1; i < row.length(); i++) {
       char before = row.charAt(i - 1);
       char at = row.charAt(i);
@@ -558,7 +562,7 @@ public final class MedPathPageReader implements TrialRecordReader {
       if (Character.isDigit(at) && (Character.isDigit(before) || before == '.' || before == ',')) {
         continue;
       }
-      if (TIME_FRAME.matcher(row.substring(i)).matches() && !row.substring(0, i).isBlank()) {
+      if (timeFrame.region(i, row.length()).matches() && !row.substring(0, i).isBlank()) {
         return i;
       }
     }

@@ -26,11 +26,17 @@ public final class ScientificNumbers {
           + "(?:\\s*\\^\\s*(?<caret>-?\\d{1,2})|[eE](?<e>-?\\d{1,2})|(?<glued>[1-9]\\d?)(?!\\d))"
           + "(?<unit>\\s*/\\s*[A-Za-zµμ]+\\d?|\\s+(?:[A-Za-z+\\-]+\\s+){0,2}?cells?(?:\\s*/\\s*[A-Za-z]+\\d?)?)?");
 
+  private static final Pattern SPACED_SLASH = Pattern.compile("\\s*/\\s*");
+
   private ScientificNumbers() {}
 
   /** Every scientific-notation number in {@code text} (already unescaped), in order. */
   public static List<Mention> find(String text) {
     List<Mention> mentions = new ArrayList<>();
+    // Every mention writes its power of ten as "10": a text without one, most of them, is not searched.
+    if (!text.contains("10")) {
+      return mentions;
+    }
     Matcher m = MENTION.matcher(text);
     while (m.find()) {
       String exponentText = m.group("caret") != null ? m.group("caret")
@@ -38,7 +44,7 @@ public final class ScientificNumbers {
       int exponent = Integer.parseInt(exponentText);
       BigDecimal low = new BigDecimal(m.group("low")).scaleByPowerOfTen(exponent);
       BigDecimal high = m.group("high") == null ? low : new BigDecimal(m.group("high")).scaleByPowerOfTen(exponent);
-      String unit = m.group("unit") == null ? null : m.group("unit").strip().replaceAll("\\s*/\\s*", "/");
+      String unit = m.group("unit") == null ? null : SPACED_SLASH.matcher(m.group("unit").strip()).replaceAll("/");
       mentions.add(new Mention(low, high, unit, m.group("glued") != null, m.group(), m.start(), m.end()));
     }
     return mentions;
