@@ -32,8 +32,8 @@ final class VersionWrites {
    * Locks the current rows of the given resources ({@code SELECT ... FOR UPDATE}) and returns them by type then id;
    * a resource never stored has none. Rows are locked in one order (type, then id) by every writer, so two writers
    * of overlapping trials queue instead of deadlocking. One statement per type, its ids passed as one array and
-   * joined to the primary key: H2 uses an index for an IN list only on its first column (res_type here), and would
-   * scan every resource of the type; a statement per resource was a sixth of a bulk import's writer.
+   * joined to the primary key (H2 uses an index for an IN list only on the index's first column, res_type here, and
+   * would scan every resource of the type): a group of trials, hundreds of resources, is one round trip a type.
    */
   static Map<String, Map<String, Current>> lockCurrent(Connection c, SortedMap<String, SortedSet<String>> idsByType)
       throws SQLException {
