@@ -489,7 +489,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     AtomicReference<RuntimeException> failed = new AtomicReference<>();
     Thread reader = new Thread(() -> {
       try (Connection c = db.connection()) {
-        createdUpTo(c, seq, true, rows -> put(pages, rows));
+        createdUpTo(c, seq, rows -> put(pages, rows));
       } catch (SQLException e) {
         failed.set(new StoreException("cannot read the store: " + e.getMessage(), e));
       } catch (RuntimeException e) {
@@ -538,24 +538,42 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     }
   }
 
+  /** Rows of the feed positions {@code after + 1} to {@code upTo}. */
+  private interface FeedRange<T> {
+    List<T> read(long after, long upTo) throws SQLException;
+  }
+
+  /** Takes the rows of one range and the range's last feed position. */
+  private interface RangeRows<T> {
+    void accept(List<T> rows, long upTo);
+  }
+
   /**
-   * Hands the current rows of every resource first stored up to feed position {@code upTo} to {@code pages}, in
-   * first-stored order, a range of the feed at a time: ranges grow while they hold fewer than {@link #PAGE} rows
-   * (a feed of updates creates little), and shrink when they hold more.
+   * Hands the rows of feed positions 1 to {@code upTo} to {@code pages}, a range at a time: ranges grow while they
+   * hold fewer than {@link #PAGE} rows, and shrink when they hold more.
    */
-  private static void createdUpTo(Connection c, long upTo, boolean content, Consumer<List<StoredRow>> pages)
+  private static <T> void inRanges(Connection c, long upTo, FeedRange<T> range, RangeRows<T> pages)
       throws SQLException {
     long step = 256;
     for (long after = 0; after < upTo; ) {
       long end = Math.min(upTo, after + step);
-      List<StoredRow> rows = VersionReads.currentCreatedBetween(c, after, end, content);
+      List<T> rows = range.read(after, end);
       c.commit();
       if (!rows.isEmpty()) {
-        pages.accept(rows);
+        pages.accept(rows, end);
       }
       step = rows.size() < PAGE / 2 ? step * 2 : rows.size() > PAGE * 2 ? Math.max(1, step / 2) : step;
       after = end;
     }
+  }
+
+  /**
+   * Hands the current rows of every resource first stored up to feed position {@code upTo} to {@code pages}, in
+   * first-stored order, with content.
+   */
+  private static void createdUpTo(Connection c, long upTo, Consumer<List<StoredRow>> pages) throws SQLException {
+    inRanges(c, upTo, (after, end) -> VersionReads.currentCreatedBetween(c, after, end),
+        (rows, end) -> pages.accept(rows));
   }
 
   @Override
@@ -651,8 +669,11 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
         try (Connection c = db.connection()) {
           long seq = VersionReads.lastSeq(c);
           c.commit();
-          CurrentView fresh = new CurrentView(seq);
-          createdUpTo(c, seq, false, rows -> fresh.apply(rows.stream().map(JdbcTrialStore::stamp).toList(), seq));
+          // From the whole feed, without content: no join, and the view takes each resource's newest version in
+          // first-stored order, as it does when following the feed.
+          CurrentView fresh = new CurrentView(0);
+          inRanges(c, seq, (after, end) -> VersionReads.changeStamps(c, after, end),
+              (rows, end) -> fresh.apply(rows.stream().map(r -> stamp(r.row())).toList(), end));
           view = fresh;
           catchUp();
         } catch (SQLException e) {

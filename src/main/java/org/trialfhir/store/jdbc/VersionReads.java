@@ -32,17 +32,18 @@ final class VersionReads {
   }
 
   /**
-   * The current versions (deletes too) of the resources first stored by the changes numbered {@code after + 1} to
-   * {@code upTo}, in first-stored order; content only when asked for. Read by ranges of the feed, which the index on
-   * the first-stored position serves in H2 and PostgreSQL alike, so a store of millions is read a range at a time
-   * (H2's driver reads a whole result into memory).
+   * The current versions (deletes too), with content, of the resources first stored by the changes numbered
+   * {@code after + 1} to {@code upTo}, in first-stored order. A resource's version 1 is written by the change that
+   * first stores it, at that change's feed position, so the feed's index (change_seq) finds them; read by ranges of
+   * the feed, in H2 and PostgreSQL alike, so a store of millions is read a range at a time (H2's driver reads a whole
+   * result into memory).
    */
-  static List<StoredRow> currentCreatedBetween(Connection c, long after, long upTo, boolean content)
-      throws SQLException {
-    String sql = "SELECT c.res_type, c.res_id, c.version_id, v.last_updated, " + (content ? "v.content" : "c.deleted")
-        + " FROM resource_current c JOIN resource_version v"
+  static List<StoredRow> currentCreatedBetween(Connection c, long after, long upTo) throws SQLException {
+    String sql = "SELECT c.res_type, c.res_id, c.version_id, v.last_updated, v.content"
+        + " FROM resource_version f JOIN resource_current c ON c.res_type = f.res_type AND c.res_id = f.res_id"
+        + " JOIN resource_version v"
         + " ON v.res_type = c.res_type AND v.res_id = c.res_id AND v.version_id = c.version_id"
-        + " WHERE c.created_seq > ? AND c.created_seq <= ? ORDER BY c.created_seq, c.created_ord";
+        + " WHERE f.version_id = 1 AND f.change_seq > ? AND f.change_seq <= ? ORDER BY f.change_seq, f.change_ord";
     List<StoredRow> rows = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setFetchSize(FETCH_SIZE);
@@ -50,7 +51,7 @@ final class VersionReads {
       ps.setLong(2, upTo);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.add(row(rs, content));
+          rows.add(row(rs, true));
         }
       }
     }

@@ -1,5 +1,6 @@
 package org.trialfhir.store.jdbc;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,24 +31,29 @@ final class VersionWrites {
   /**
    * Locks the current rows of the given resources ({@code SELECT ... FOR UPDATE}) and returns them by type then id;
    * a resource never stored has none. Rows are locked in one order (type, then id) by every writer, so two writers
-   * of overlapping trials queue instead of deadlocking. One statement per resource: H2 would not use the primary
-   * key for an IN list on its second column, and scan every resource of the type.
+   * of overlapping trials queue instead of deadlocking. One statement per type, its ids passed as one array and
+   * joined to the primary key (H2 uses an index for an IN list only on the index's first column, res_type here, and
+   * would scan every resource of the type): a group of trials, hundreds of resources, is one round trip a type.
    */
   static Map<String, Map<String, Current>> lockCurrent(Connection c, SortedMap<String, SortedSet<String>> idsByType)
       throws SQLException {
     Map<String, Map<String, Current>> found = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT version_id, deleted, content_sha256 FROM resource_current"
-        + " WHERE res_type = ? AND res_id = ? FOR UPDATE")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT c.res_id, c.version_id, c.deleted, c.content_sha256"
+        + " FROM UNNEST(?) AS t(id) JOIN resource_current c ON c.res_type = ? AND c.res_id = t.id"
+        + " ORDER BY c.res_id FOR UPDATE OF c")) {
       for (Map.Entry<String, SortedSet<String>> type : idsByType.entrySet()) {
-        for (String id : type.getValue()) {
-          ps.setString(1, type.getKey());
-          ps.setString(2, id);
+        Array ids = c.createArrayOf("VARCHAR", type.getValue().toArray());
+        try {
+          ps.setArray(1, ids);
+          ps.setString(2, type.getKey());
           try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
+            while (rs.next()) {
               found.computeIfAbsent(type.getKey(), t -> new HashMap<>())
-                  .put(id, new Current(rs.getInt(1), rs.getBoolean(2), rs.getString(3)));
+                  .put(rs.getString(1), new Current(rs.getInt(2), rs.getBoolean(3), rs.getString(4)));
             }
           }
+        } finally {
+          ids.free();
         }
       }
     }
@@ -102,23 +108,19 @@ final class VersionWrites {
       ps.executeBatch();
     }
     try (PreparedStatement insert = c.prepareStatement("INSERT INTO resource_current (res_type, res_id, version_id,"
-            + " deleted, content_sha256, created_seq, created_ord) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            + " deleted, content_sha256) VALUES (?, ?, ?, ?, ?)");
         PreparedStatement update = c.prepareStatement("UPDATE resource_current SET version_id = ?, deleted = ?,"
             + " content_sha256 = ? WHERE res_type = ? AND res_id = ?")) {
       boolean inserts = false;
       boolean updates = false;
-      for (int w = 0; w < writes.size(); w++) {
-        List<NewVersion> versions = writes.get(w);
-        for (int ord = 0; ord < versions.size(); ord++) {
-          NewVersion v = versions.get(ord);
+      for (List<NewVersion> versions : writes) {
+        for (NewVersion v : versions) {
           if (v.firstEver()) {
             insert.setString(1, v.type());
             insert.setString(2, v.id());
             insert.setInt(3, v.versionId());
             insert.setBoolean(4, v.content() == null);
             insert.setString(5, v.sha256());
-            insert.setLong(6, firstSeq + w);
-            insert.setInt(7, ord);
             insert.addBatch();
             inserts = true;
           } else {
