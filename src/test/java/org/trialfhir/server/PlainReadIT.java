@@ -132,7 +132,7 @@ class PlainReadIT {
     }
     for (String path : List.of("/fhir/ResearchStudy/NCT00000000", "/fhir/ResearchStudy/NCT06690827/_history/1",
         "/fhir/ResearchStudy/NCT06690827/", "/fhir/ResearchStudy/NCT%30690827", "/fhir/Patient/x",
-        "/fhir/ResearchStudy/NCT06690827/$validate", "/fhir/metadata")) {
+        "/fhir/metadata")) {
       compare(path, new Variant(""), false, differences);
     }
     assertEquals(List.of(), differences);
