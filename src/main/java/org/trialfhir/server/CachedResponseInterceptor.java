@@ -52,6 +52,11 @@ final class CachedResponseInterceptor {
     this.bundles = new SearchBundleEncoder(ctx, cache);
   }
 
+  /** The encodings it answers from, which {@link PlainReads} answers from too. */
+  EncodedResourceCache cache() {
+    return cache;
+  }
+
   /** How many encodings the cache holds (an estimate). */
   long encodings() {
     return cache.size();
@@ -108,7 +113,7 @@ final class CachedResponseInterceptor {
   }
 
   /** The headers and body {@code RestfulServerUtils.streamResponseAsResource} would send for this resource. */
-  private static void send(ServletRequestDetails request, ResponseDetails details, ResponseEncoding encoding,
+  static void send(ServletRequestDetails request, ResponseDetails details, ResponseEncoding encoding,
       byte[] body, String lastModified, boolean contentLocation) throws IOException {
     IBaseResource resource = details.getResponseResource();
     IRestfulResponse response = request.getResponse();

@@ -7,6 +7,8 @@ import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.CrossOriginHandler;
@@ -44,7 +46,10 @@ public final class JettyLauncher implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("trialfhir-http");
     Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server);
+    HttpConfiguration http = new HttpConfiguration();
+    // Jetty's version in a Server header on every answer: no client needs it, and it tells an attacker what to try.
+    http.setSendServerVersion(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setPort(port);
     server.addConnector(connector);
 
@@ -53,6 +58,7 @@ public final class JettyLauncher implements AutoCloseable {
     holder.setInitOrder(0);
     context.addServlet(holder, "/fhir/*");
     context.addFilter(new FilterHolder(new ResponseBufferingFilter()), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addFilter(new FilterHolder(new PlainReadFilter(servlet)), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
 
     CrossOriginHandler cors = new CrossOriginHandler();
     cors.setAllowedOriginPatterns(Set.of("*"));

@@ -70,6 +70,7 @@ public final class TrialFhirServer extends RestfulServer {
   private transient ReadOnlyRules readOnlyRules;
   private transient SearchParams search;
   private transient MatchOperationProvider match;
+  private transient volatile PlainReads plainReads;
 
   /** A read-only server over the store, validating with the shared validator and chain of HAPI's cached R4 context. */
   public TrialFhirServer(TrialStore store) {
@@ -157,8 +158,21 @@ public final class TrialFhirServer extends RestfulServer {
     searchRules = new SearchRequestRules(search);
     registerInterceptor(new EntryStandIns());
     registerInterceptor(new ReadStandIns());
-    registerInterceptor(new CachedResponseInterceptor(ctx, ENCODED_RESOURCES_BYTES));
+    CachedResponseInterceptor cachedResponses = new CachedResponseInterceptor(ctx, ENCODED_RESOURCES_BYTES);
+    registerInterceptor(cachedResponses);
+    Set<String> readTypes = new LinkedHashSet<>();
+    getResourceProviders().stream().filter(ReadOnlyResourceProvider.class::isInstance)
+        .forEach(provider -> readTypes.add(ctx.getResourceType(provider.getResourceType())));
+    plainReads = PlainReads.of(this, store, cachedResponses.cache(), readTypes).orElse(null);
     setServerConformanceProvider(new CapabilityStatementProvider(this, store, profiles));
+  }
+
+  /**
+   * What answers plain reads before HAPI ({@link PlainReadFilter}); null before initialisation and when the server's
+   * interceptors rule it out.
+   */
+  PlainReads plainReads() {
+    return plainReads;
   }
 
   /** Stops the matcher's background build with the servlet: it must not go on reading a store being closed. */
