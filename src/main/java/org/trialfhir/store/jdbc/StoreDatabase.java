@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationState;
 
 /**
  * A pooled connection to the store's database, its schema brought up to date by the Flyway migrations in
@@ -115,12 +117,19 @@ final class StoreDatabase implements AutoCloseable {
   }
 
   private static void migrate(DataSource dataSource) {
-    Flyway.configure(StoreDatabase.class.getClassLoader())
+    Flyway flyway = Flyway.configure(StoreDatabase.class.getClassLoader())
         .dataSource(dataSource)
         .locations("classpath:db/migration")
         .failOnMissingLocations(true)
-        .load()
-        .migrate();
+        .load();
+    // H2 commits each DDL statement on its own, so a start that failed or was stopped during a migration leaves it
+    // partly applied and, if Flyway got to say so, recorded as failed — which Flyway then refuses to go past. The
+    // migrations after the first find their work done where it was done (IF EXISTS), so one is run again instead.
+    // (A first one that failed fails again, saying which table exists: it only ever runs on an empty database.)
+    if (Arrays.stream(flyway.info().all()).anyMatch(m -> m.getState() == MigrationState.FAILED)) {
+      flyway.repair();
+    }
+    flyway.migrate();
   }
 
   Connection connection() throws java.sql.SQLException {

@@ -1,6 +1,8 @@
 package org.trialfhir.store.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -17,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
@@ -47,6 +50,27 @@ class SchemaOneMigrationTest {
             + " WHERE TABLE_NAME = 'RESOURCE_CURRENT'")) {
       rs.next();
       assertEquals(1, rs.getInt(1), "the current rows keep their primary key only");
+    }
+  }
+
+  @Test
+  void anH2StoreLeftHalfwayThroughSchemaTwoIsMigratedOnTheNextOpen(@TempDir Path dir) throws SQLException {
+    String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve(StoreDatabase.H2_FILE);
+    writeSchemaOne(url, "sa", "");
+    FlywayException failed = assertThrows(FlywayException.class, () -> Flyway.configure(getClass().getClassLoader())
+        .dataSource(url, "sa", "").locations("classpath:db/interrupted-v2").ignoreMigrationPatterns("*:missing")
+        .load().migrate());
+    assertTrue(failed.getMessage().contains("NO_SUCH_COLUMN"), failed.getMessage());
+
+    try (JdbcTrialStore store = JdbcTrialStore.openH2(dir)) {
+      checkMigrated(store);
+    }
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        ResultSet rs = c.createStatement().executeQuery("SELECT \"version\", \"success\" FROM \"flyway_schema_history\""
+            + " WHERE \"version\" = '2'")) {
+      assertTrue(rs.next());
+      assertTrue(rs.getBoolean(2), "version 2 recorded as applied");
+      assertFalse(rs.next(), "and only once");
     }
   }
 
