@@ -1,5 +1,6 @@
 package org.trialfhir.server.search;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -15,10 +16,11 @@ import org.trialfhir.server.search.SearchIndex.Entry;
 import org.trialfhir.server.search.SearchIndex.TypeIndex;
 
 /**
- * For the token and reference parameters of a type, which resources (ordinals, ascending) have each value: a token
- * by its interned {@link Tok}, a reference by the {@code Type/id} it names. A search asks these for the resources
- * with a status or a phase, or that reference a matching Location, without touching any other resource: a scan of
- * half a million entries costs hundreds of milliseconds in cache misses, a posting list a few.
+ * For the token, reference, string and uri parameters of a type, which resources (ordinals, ascending) have each
+ * value: a token by its interned {@link Tok}, a reference by the {@code Type/id} it names (and by the target's
+ * ordinal, {@link Referrers}), a string or uri as written. A search asks these for the resources with a status or a
+ * phase, in a country, or that reference a matching Location, without touching any other resource: a scan of half a
+ * million entries costs hundreds of milliseconds in cache misses, a posting list a few.
  *
  * <p>Immutable: the index publishes a new one with each batch of writes, copying only the lists the batch changed,
  * together with the feed position they are exact at. A parameter with more than {@link #MAX_VALUES} distinct values
@@ -34,9 +36,12 @@ final class Postings {
 
   /** Per parameter (declared on the type, token or reference): value → ordinals. Absent: none kept. */
   private final Map<ParamDef, Map<Object, int[]>> byParam;
+  /** Per reference parameter listed in {@link #byParam}: its lists by target ordinal, one per target type indexed. */
+  private final Map<ParamDef, List<Referrers>> referrers;
 
-  private Postings(Map<ParamDef, Map<Object, int[]>> byParam) {
+  private Postings(Map<ParamDef, Map<Object, int[]>> byParam, Map<ParamDef, List<Referrers>> referrers) {
     this.byParam = byParam;
+    this.referrers = referrers;
   }
 
   /** Whether the parameter's values are listed here. */
@@ -57,20 +62,48 @@ final class Postings {
   static BitSet union(Map<Object, int[]> lists, Iterable<?> values) {
     BitSet found = new BitSet();
     for (Object value : values) {
-      int[] ordinals = lists.get(value);
-      if (ordinals == null) {
-        continue;
-      }
-      BitSet bits = dense(ordinals);
-      if (bits != null) {
-        found.or(bits);
-      } else {
-        for (int ordinal : ordinals) {
-          found.set(ordinal);
-        }
-      }
+      or(found, lists.get(value));
     }
     return found;
+  }
+
+  /**
+   * The ordinals of the resources whose reference parameter names any of the {@code targets} (ordinals in the
+   * {@code target} type's index); null when the parameter is not listed here.
+   */
+  BitSet referring(ParamDef def, TypeIndex target, BitSet targets) {
+    Map<Object, int[]> lists = byParam.get(def);
+    if (lists == null) {
+      return null;
+    }
+    Referrers slots = null;
+    for (Referrers known : referrers.getOrDefault(def, List.of())) {
+      if (known.target() == target) {
+        slots = known;
+      }
+    }
+    if (slots == null) {
+      slots = Referrers.build(target, lists);
+    }
+    BitSet found = new BitSet();
+    for (int ordinal = targets.nextSetBit(0); ordinal >= 0; ordinal = targets.nextSetBit(ordinal + 1)) {
+      or(found, slots.of(ordinal, lists));
+    }
+    return found;
+  }
+
+  private static void or(BitSet found, int[] ordinals) {
+    if (ordinals == null) {
+      return;
+    }
+    BitSet bits = dense(ordinals);
+    if (bits != null) {
+      found.or(bits);
+    } else {
+      for (int ordinal : ordinals) {
+        found.set(ordinal);
+      }
+    }
   }
 
   /**
@@ -102,7 +135,8 @@ final class Postings {
   static List<ParamDef> listed(TypeIndex type, SearchParams params) {
     return type.slots.stream()
         .filter(def -> params.of(type.type).get(def.name()) == def)
-        .filter(def -> def instanceof ParamDef.Token || def instanceof ParamDef.Ref)
+        .filter(def -> def instanceof ParamDef.Token || def instanceof ParamDef.Ref || def instanceof ParamDef.Uri
+            || (def instanceof ParamDef.Str string && !string.words()))
         .toList();
   }
 
@@ -111,6 +145,8 @@ final class Postings {
     Set<Object> keys = new HashSet<>();
     if (def instanceof ParamDef.Token) {
       keys.addAll(Arrays.asList((Tok[]) values));
+    } else if (!(def instanceof ParamDef.Ref)) {
+      keys.addAll(Arrays.asList((String[]) values));
     } else {
       for (Link link : (Link[]) values) {
         if (link.url != null) {
@@ -151,7 +187,20 @@ final class Postings {
         byParam.put(def, frozen);
       }
     }
-    return new Postings(byParam);
+    Map<ParamDef, List<Referrers>> referrers = new HashMap<>();
+    byParam.forEach((def, lists) -> {
+      if (def instanceof ParamDef.Ref ref) {
+        List<Referrers> slots = new ArrayList<>();
+        for (String target : ref.targets()) {
+          TypeIndex targetIndex = type.other(target);
+          if (targetIndex != null) {
+            slots.add(Referrers.build(targetIndex, lists));
+          }
+        }
+        referrers.put(def, List.copyOf(slots));
+      }
+    });
+    return new Postings(byParam, referrers);
   }
 
   /** The changes of a batch of writes to one type's postings: per parameter and value, ordinals added and removed. */
@@ -201,6 +250,7 @@ final class Postings {
       return this;
     }
     Map<ParamDef, Map<Object, int[]>> next = new HashMap<>(byParam);
+    Map<ParamDef, List<Referrers>> nextReferrers = new HashMap<>(referrers);
     Set<ParamDef> touched = new HashSet<>(changes.added.keySet());
     touched.addAll(changes.removed.keySet());
     for (ParamDef def : touched) {
@@ -223,16 +273,23 @@ final class Postings {
       }
       if (changed.size() > MAX_VALUES) {
         next.remove(def);
+        nextReferrers.remove(def);
       } else {
         next.put(def, changed);
+        if (referrers.containsKey(def)) {
+          nextReferrers.put(def, referrers.get(def).stream().map(r -> r.with(changed, keys)).toList());
+        }
       }
     }
-    changes.unlistable.forEach(next::remove);
-    return new Postings(next);
+    changes.unlistable.forEach(def -> {
+      next.remove(def);
+      nextReferrers.remove(def);
+    });
+    return new Postings(next, nextReferrers);
   }
 
   static Postings none() {
-    return new Postings(Map.of());
+    return new Postings(Map.of(), Map.of());
   }
 
   /** The sorted ordinals with {@code added} and without {@code removed}, in one pass. */
