@@ -1,15 +1,16 @@
 package org.trialfhir.server.search;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.trialfhir.server.search.IndexValues.Link;
 import org.trialfhir.server.search.IndexValues.Tok;
 import org.trialfhir.server.search.SearchIndex.Entry;
@@ -29,6 +30,7 @@ import org.trialfhir.server.search.SearchIndex.TypeIndex;
  */
 final class Postings {
   static final int MAX_VALUES = 65_536;
+  private static final int REFERRING_KEPT = 32;
   /** Shorter lists are set bit by bit: their bit set would save nothing worth a map entry. */
   private static final int DENSE_MIN = 256;
   /** Bit sets of long lists, by the list's identity (arrays hash by identity), held while the list is. */
@@ -36,10 +38,24 @@ final class Postings {
 
   /** Per parameter (declared on the type, token or reference): value → ordinals. Absent: none kept. */
   private final Map<ParamDef, Map<Object, int[]>> byParam;
-  /** Per reference parameter listed in {@link #byParam}: its lists by target ordinal, one per target type indexed. */
-  private final Map<ParamDef, List<Referrers>> referrers;
+  /**
+   * Per reference parameter listed in {@link #byParam}: its lists by target ordinal, per target type; made by the
+   * first chain through it, then carried over to the postings after each write.
+   */
+  private final Map<ParamDef, Map<TypeIndex, Referrers>> referrers;
+  /**
+   * The last {@link #REFERRING_KEPT} answers of {@link #referring}, by what was asked: searches that differ in other
+   * parameters (a status list) chain to the same Locations, and a country's referrers are a union of hundreds of
+   * lists. Exact while these postings are published (the lists never change; the targets are part of the question).
+   */
+  private final Map<Referring, BitSet> referringKept = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Referring, BitSet> eldest) {
+      return size() > REFERRING_KEPT;
+    }
+  };
 
-  private Postings(Map<ParamDef, Map<Object, int[]>> byParam, Map<ParamDef, List<Referrers>> referrers) {
+  private Postings(Map<ParamDef, Map<Object, int[]>> byParam, Map<ParamDef, Map<TypeIndex, Referrers>> referrers) {
     this.byParam = byParam;
     this.referrers = referrers;
   }
@@ -76,15 +92,26 @@ final class Postings {
     if (lists == null) {
       return null;
     }
-    Referrers slots = null;
-    for (Referrers known : referrers.getOrDefault(def, List.of())) {
-      if (known.target() == target) {
-        slots = known;
+    Referring asked = new Referring(def, target, (BitSet) targets.clone());
+    BitSet kept;
+    synchronized (referringKept) {
+      kept = referringKept.get(asked);
+    }
+    if (kept == null) {
+      kept = referringNow(def, target, targets, lists);
+      synchronized (referringKept) {
+        referringKept.put(asked, kept);
       }
     }
-    if (slots == null) {
-      slots = Referrers.build(target, lists);
-    }
+    return (BitSet) kept.clone();
+  }
+
+  /** What {@link #referring} asks for, targets by content. */
+  private record Referring(ParamDef def, TypeIndex target, BitSet targets) {}
+
+  private BitSet referringNow(ParamDef def, TypeIndex target, BitSet targets, Map<Object, int[]> lists) {
+    Referrers slots = referrers.computeIfAbsent(def, d -> new ConcurrentHashMap<>())
+        .computeIfAbsent(target, t -> Referrers.build(t, lists));
     BitSet found = new BitSet();
     for (int ordinal = targets.nextSetBit(0); ordinal >= 0; ordinal = targets.nextSetBit(ordinal + 1)) {
       or(found, slots.of(ordinal, lists));
@@ -187,20 +214,7 @@ final class Postings {
         byParam.put(def, frozen);
       }
     }
-    Map<ParamDef, List<Referrers>> referrers = new HashMap<>();
-    byParam.forEach((def, lists) -> {
-      if (def instanceof ParamDef.Ref ref) {
-        List<Referrers> slots = new ArrayList<>();
-        for (String target : ref.targets()) {
-          TypeIndex targetIndex = type.other(target);
-          if (targetIndex != null) {
-            slots.add(Referrers.build(targetIndex, lists));
-          }
-        }
-        referrers.put(def, List.copyOf(slots));
-      }
-    });
-    return new Postings(byParam, referrers);
+    return new Postings(byParam, new ConcurrentHashMap<>());
   }
 
   /** The changes of a batch of writes to one type's postings: per parameter and value, ordinals added and removed. */
@@ -250,7 +264,7 @@ final class Postings {
       return this;
     }
     Map<ParamDef, Map<Object, int[]>> next = new HashMap<>(byParam);
-    Map<ParamDef, List<Referrers>> nextReferrers = new HashMap<>(referrers);
+    Map<ParamDef, Map<TypeIndex, Referrers>> nextReferrers = new ConcurrentHashMap<>(referrers);
     Set<ParamDef> touched = new HashSet<>(changes.added.keySet());
     touched.addAll(changes.removed.keySet());
     for (ParamDef def : touched) {
@@ -276,8 +290,11 @@ final class Postings {
         nextReferrers.remove(def);
       } else {
         next.put(def, changed);
-        if (referrers.containsKey(def)) {
-          nextReferrers.put(def, referrers.get(def).stream().map(r -> r.with(changed, keys)).toList());
+        Map<TypeIndex, Referrers> made = referrers.get(def);
+        if (made != null) {
+          Map<TypeIndex, Referrers> carried = new ConcurrentHashMap<>();
+          made.forEach((target, slots) -> carried.put(target, slots.with(changed, keys)));
+          nextReferrers.put(def, carried);
         }
       }
     }
@@ -289,7 +306,7 @@ final class Postings {
   }
 
   static Postings none() {
-    return new Postings(Map.of(), Map.of());
+    return new Postings(Map.of(), new ConcurrentHashMap<>());
   }
 
   /** The sorted ordinals with {@code added} and without {@code removed}, in one pass. */

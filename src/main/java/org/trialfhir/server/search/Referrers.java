@@ -11,9 +11,10 @@ import org.trialfhir.server.search.SearchIndex.TypeIndex;
  * them without making a {@code Location/id} key per match. The lists are the postings' own arrays (shared, not
  * copied): this adds one slot per target resource.
  *
- * <p>Immutable, published with the postings it belongs to. The slots cover the target ordinals that existed when
- * the postings were last changed ({@link #known}); a target created since (a Location written after the study
- * that names it) is looked up by its key, exactly as the postings list it, until the next change brings it in.
+ * <p>Immutable, made from one postings' lists and carried over to the next with the keys a write changed. The slots
+ * cover the target ordinals that existed when it was made or last carried over ({@link #known}); a target created
+ * since (a Location written after the study that names it) is looked up by its key, exactly as the postings list
+ * it, until the next change to the postings brings it in.
  */
 final class Referrers {
   private final TypeIndex target;
@@ -44,7 +45,7 @@ final class Referrers {
    */
   Referrers with(Map<Object, int[]> lists, Set<Object> keys) {
     int count = target.entries.count();
-    int[][] slots = Arrays.copyOf(byOrdinal, Math.max(count, known));
+    int[][] slots = Arrays.copyOf(byOrdinal, count);
     for (Object key : keys) {
       if (key instanceof String name && name.startsWith(prefix)) {
         int ordinal = target.entries.ordinal(name.substring(prefix.length()));
@@ -54,7 +55,7 @@ final class Referrers {
       }
     }
     fill(slots, known, count, lists);
-    return new Referrers(target, slots, Math.max(count, known));
+    return new Referrers(target, slots, count);
   }
 
   /** The ordinals of the resources naming this target ordinal (null: none), as {@code lists} hold them. */

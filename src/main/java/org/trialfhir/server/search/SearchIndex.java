@@ -96,11 +96,6 @@ public final class SearchIndex {
       return entries.id(ordinal);
     }
 
-    /** Another type's index in the same search index (a reference's target), or null when it has none. */
-    TypeIndex other(String name) {
-      return types.get(name);
-    }
-
     Entry extract(TrialStore.Version version) {
       if (version.deleted()) {
         return new Entry(version.versionId(), version.lastUpdated().toEpochMilli(), null);
