@@ -4,21 +4,24 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.trialfhir.server.search.IndexValues.Link;
 import org.trialfhir.server.search.IndexValues.Tok;
 import org.trialfhir.server.search.SearchIndex.Entry;
 import org.trialfhir.server.search.SearchIndex.TypeIndex;
 
 /**
- * For the token and reference parameters of a type, which resources (ordinals, ascending) have each value: a token
- * by its interned {@link Tok}, a reference by the {@code Type/id} it names. A search asks these for the resources
- * with a status or a phase, or that reference a matching Location, without touching any other resource: a scan of
- * half a million entries costs hundreds of milliseconds in cache misses, a posting list a few.
+ * For the token, reference, string and uri parameters of a type, which resources (ordinals, ascending) have each
+ * value: a token by its interned {@link Tok}, a reference by the {@code Type/id} it names (and by the target's
+ * ordinal, {@link Referrers}), a string or uri as written. A search asks these for the resources with a status or a
+ * phase, in a country, or that reference a matching Location, without touching any other resource: a scan of half a
+ * million entries costs hundreds of milliseconds in cache misses, a posting list a few.
  *
  * <p>Immutable: the index publishes a new one with each batch of writes, copying only the lists the batch changed,
  * together with the feed position they are exact at. A parameter with more than {@link #MAX_VALUES} distinct values
@@ -27,6 +30,7 @@ import org.trialfhir.server.search.SearchIndex.TypeIndex;
  */
 final class Postings {
   static final int MAX_VALUES = 65_536;
+  private static final int REFERRING_KEPT = 32;
   /** Shorter lists are set bit by bit: their bit set would save nothing worth a map entry. */
   private static final int DENSE_MIN = 256;
   /** Bit sets of long lists, by the list's identity (arrays hash by identity), held while the list is. */
@@ -34,9 +38,26 @@ final class Postings {
 
   /** Per parameter (declared on the type, token or reference): value → ordinals. Absent: none kept. */
   private final Map<ParamDef, Map<Object, int[]>> byParam;
+  /**
+   * Per reference parameter listed in {@link #byParam}: its lists by target ordinal, per target type; made by the
+   * first chain through it, then carried over to the postings after each write.
+   */
+  private final Map<ParamDef, Map<TypeIndex, Referrers>> referrers;
+  /**
+   * The last {@link #REFERRING_KEPT} answers of {@link #referring}, by what was asked: searches that differ in other
+   * parameters (a status list) chain to the same Locations, and a country's referrers are a union of hundreds of
+   * lists. Exact while these postings are published (the lists never change; the targets are part of the question).
+   */
+  private final Map<Referring, BitSet> referringKept = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Referring, BitSet> eldest) {
+      return size() > REFERRING_KEPT;
+    }
+  };
 
-  private Postings(Map<ParamDef, Map<Object, int[]>> byParam) {
+  private Postings(Map<ParamDef, Map<Object, int[]>> byParam, Map<ParamDef, Map<TypeIndex, Referrers>> referrers) {
     this.byParam = byParam;
+    this.referrers = referrers;
   }
 
   /** Whether the parameter's values are listed here. */
@@ -57,20 +78,59 @@ final class Postings {
   static BitSet union(Map<Object, int[]> lists, Iterable<?> values) {
     BitSet found = new BitSet();
     for (Object value : values) {
-      int[] ordinals = lists.get(value);
-      if (ordinals == null) {
-        continue;
-      }
-      BitSet bits = dense(ordinals);
-      if (bits != null) {
-        found.or(bits);
-      } else {
-        for (int ordinal : ordinals) {
-          found.set(ordinal);
-        }
-      }
+      or(found, lists.get(value));
     }
     return found;
+  }
+
+  /**
+   * The ordinals of the resources whose reference parameter names any of the {@code targets} (ordinals in the
+   * {@code target} type's index); null when the parameter is not listed here.
+   */
+  BitSet referring(ParamDef def, TypeIndex target, BitSet targets) {
+    Map<Object, int[]> lists = byParam.get(def);
+    if (lists == null) {
+      return null;
+    }
+    Referring asked = new Referring(def, target, (BitSet) targets.clone());
+    BitSet kept;
+    synchronized (referringKept) {
+      kept = referringKept.get(asked);
+    }
+    if (kept == null) {
+      kept = referringNow(def, target, targets, lists);
+      synchronized (referringKept) {
+        referringKept.put(asked, kept);
+      }
+    }
+    return (BitSet) kept.clone();
+  }
+
+  /** What {@link #referring} asks for, targets by content. */
+  private record Referring(ParamDef def, TypeIndex target, BitSet targets) {}
+
+  private BitSet referringNow(ParamDef def, TypeIndex target, BitSet targets, Map<Object, int[]> lists) {
+    Referrers slots = referrers.computeIfAbsent(def, d -> new ConcurrentHashMap<>())
+        .computeIfAbsent(target, t -> Referrers.build(t, lists));
+    BitSet found = new BitSet();
+    for (int ordinal = targets.nextSetBit(0); ordinal >= 0; ordinal = targets.nextSetBit(ordinal + 1)) {
+      or(found, slots.of(ordinal, lists));
+    }
+    return found;
+  }
+
+  private static void or(BitSet found, int[] ordinals) {
+    if (ordinals == null) {
+      return;
+    }
+    BitSet bits = dense(ordinals);
+    if (bits != null) {
+      found.or(bits);
+    } else {
+      for (int ordinal : ordinals) {
+        found.set(ordinal);
+      }
+    }
   }
 
   /**
@@ -102,7 +162,8 @@ final class Postings {
   static List<ParamDef> listed(TypeIndex type, SearchParams params) {
     return type.slots.stream()
         .filter(def -> params.of(type.type).get(def.name()) == def)
-        .filter(def -> def instanceof ParamDef.Token || def instanceof ParamDef.Ref)
+        .filter(def -> def instanceof ParamDef.Token || def instanceof ParamDef.Ref || def instanceof ParamDef.Uri
+            || (def instanceof ParamDef.Str string && !string.words()))
         .toList();
   }
 
@@ -111,6 +172,8 @@ final class Postings {
     Set<Object> keys = new HashSet<>();
     if (def instanceof ParamDef.Token) {
       keys.addAll(Arrays.asList((Tok[]) values));
+    } else if (!(def instanceof ParamDef.Ref)) {
+      keys.addAll(Arrays.asList((String[]) values));
     } else {
       for (Link link : (Link[]) values) {
         if (link.url != null) {
@@ -151,7 +214,7 @@ final class Postings {
         byParam.put(def, frozen);
       }
     }
-    return new Postings(byParam);
+    return new Postings(byParam, new ConcurrentHashMap<>());
   }
 
   /** The changes of a batch of writes to one type's postings: per parameter and value, ordinals added and removed. */
@@ -201,6 +264,7 @@ final class Postings {
       return this;
     }
     Map<ParamDef, Map<Object, int[]>> next = new HashMap<>(byParam);
+    Map<ParamDef, Map<TypeIndex, Referrers>> nextReferrers = new ConcurrentHashMap<>(referrers);
     Set<ParamDef> touched = new HashSet<>(changes.added.keySet());
     touched.addAll(changes.removed.keySet());
     for (ParamDef def : touched) {
@@ -223,16 +287,26 @@ final class Postings {
       }
       if (changed.size() > MAX_VALUES) {
         next.remove(def);
+        nextReferrers.remove(def);
       } else {
         next.put(def, changed);
+        Map<TypeIndex, Referrers> made = referrers.get(def);
+        if (made != null) {
+          Map<TypeIndex, Referrers> carried = new ConcurrentHashMap<>();
+          made.forEach((target, slots) -> carried.put(target, slots.with(changed, keys)));
+          nextReferrers.put(def, carried);
+        }
       }
     }
-    changes.unlistable.forEach(next::remove);
-    return new Postings(next);
+    changes.unlistable.forEach(def -> {
+      next.remove(def);
+      nextReferrers.remove(def);
+    });
+    return new Postings(next, nextReferrers);
   }
 
   static Postings none() {
-    return new Postings(Map.of());
+    return new Postings(Map.of(), new ConcurrentHashMap<>());
   }
 
   /** The sorted ordinals with {@code added} and without {@code removed}, in one pass. */

@@ -347,33 +347,49 @@ final class Predicates {
       };
     }
     if (p.isExact()) {
-      return view -> values -> {
-        for (String v : (String[]) values) {
-          if (v.equals(value)) {
-            return true;
-          }
-        }
-        return false;
-      };
+      return anyString(value::equals);
     }
     String folded = Text.fold(value.strip());
     if (p.isContains()) {
-      return view -> values -> {
-        for (String v : (String[]) values) {
-          if (Text.fold(v).contains(folded)) {
-            return true;
-          }
-        }
-        return false;
-      };
+      return anyString(v -> Text.fold(v).contains(folded));
     }
-    return view -> values -> {
+    return anyString(v -> Text.startsWithFolded(v, folded));
+  }
+
+  /**
+   * Passes the resources with a string (or uri) value that passes; from the postings, each distinct value tested
+   * once, when they list the parameter.
+   */
+  private static ValueFilter anyString(Predicate<String> passes) {
+    ValueTest test = values -> {
       for (String v : (String[]) values) {
-        if (Text.startsWithFolded(v, folded)) {
+        if (passes.test(v)) {
           return true;
         }
       }
       return false;
+    };
+    return new ValueFilter() {
+      @Override
+      public ValueTest bind(View view) {
+        return test;
+      }
+
+      @Override
+      public BitSet candidates(View view, TypeIndex index, ParamDef declared) {
+        Postings postings = view.postings(index);
+        if (!postings.has(declared)) {
+          return null;
+        }
+        Map<Object, int[]> lists = postings.of(declared);
+        List<Object> wanted = new ArrayList<>();
+        for (Object key : lists.keySet()) {
+          if (passes.test((String) key)) {
+            wanted.add(key);
+          }
+        }
+        return Postings.union(lists, wanted);
+      }
     };
   }
 
@@ -517,7 +533,10 @@ final class Predicates {
         };
       }
 
-      /** Those that reference a matching resource: the union of the matching resources' referrers. */
+      /**
+       * Those that reference a matching resource: the matching targets from the target type's postings (a walk over
+       * the targets when they cannot tell), then their referrers by target ordinal.
+       */
       @Override
       public BitSet candidates(View view, TypeIndex index, ParamDef declared) {
         Postings postings = view.postings(index);
@@ -525,15 +544,11 @@ final class Predicates {
           return null;
         }
         List<BitSet> matching = matching(view);
-        List<Object> keys = new ArrayList<>();
+        BitSet found = new BitSet();
         for (int i = 0; i < chainedTypes.size(); i++) {
-          TypeIndex target = params.index().type(chainedTypes.get(i));
-          BitSet found = matching.get(i);
-          for (int ordinal = found.nextSetBit(0); ordinal >= 0; ordinal = found.nextSetBit(ordinal + 1)) {
-            keys.add(target.type + "/" + target.id(ordinal));
-          }
+          found.or(postings.referring(declared, params.index().type(chainedTypes.get(i)), matching.get(i)));
         }
-        return Postings.union(postings.of(declared), keys);
+        return found;
       }
 
       private List<BitSet> matching(View view) {
@@ -569,17 +584,9 @@ final class Predicates {
       throw new InvalidRequestException(def.name() + " needs a URI");
     }
     UriParamQualifierEnum qualifier = p.getQualifier();
-    return view -> values -> {
-      for (String v : (String[]) values) {
-        boolean matches = qualifier == UriParamQualifierEnum.BELOW ? v.startsWith(value)
-            : qualifier == UriParamQualifierEnum.ABOVE ? value.startsWith(v)
-            : v.equals(value);
-        if (matches) {
-          return true;
-        }
-      }
-      return false;
-    };
+    return anyString(v -> qualifier == UriParamQualifierEnum.BELOW ? v.startsWith(value)
+        : qualifier == UriParamQualifierEnum.ABOVE ? value.startsWith(v)
+        : v.equals(value));
   }
 
   // ---- quantity ------------------------------------------------------------------------------------------
