@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trialfhir.corpus.CorpusFormat;
@@ -35,19 +40,9 @@ class H2StoreSizeTest {
 
   @Test
   void anImportLeavesAFileNearItsLiveSizeWithEveryTrialWhole(@TempDir Path dir) throws IOException {
-    CorpusGenerator corpus = new CorpusGenerator(1, EnumSet.allOf(CorpusFormat.class));
-    List<Path> files = new ArrayList<>();
-    for (int i = 0; i < TRIALS; i++) {
-      Path file = dir.resolve("corpus").resolve(corpus.path(i));
-      Files.createDirectories(file.getParent());
-      Files.write(file, corpus.bytes(i));
-      files.add(file);
-    }
     Path data = dir.resolve("data");
     try (JdbcTrialStore store = JdbcTrialStore.openH2(data)) {
-      List<Outcome> outcomes = new BulkImporter(FhirContext.forR4Cached(), store, Validation.none())
-          .run(files, 2, outcome -> {});
-      assertEquals(TRIALS, outcomes.stream().filter(o -> o.result() == Result.IMPORTED).count(), outcomes.toString());
+      importTrials(dir, store);
     }
 
     long bytes = Files.size(data.resolve("trialfhir.mv.db"));
@@ -60,5 +55,54 @@ class H2StoreSizeTest {
       assertEquals(1, store.history("ResearchStudy", id).size());
       assertTrue(store.read("ResearchStudy", id).isPresent());
     }
+  }
+
+  /**
+   * On a SIGTERM, serve closes the store from its main thread and from the store's exit hook at once, and the JVM
+   * halts when the hooks end: each close must return only once the file is rewritten, not leave it to the other.
+   */
+  @Test
+  void aCloseFromTwoThreadsAtOnceReturnsWithTheFileRewritten(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    JdbcTrialStore store = JdbcTrialStore.openH2(data);
+    importTrials(dir, store);
+
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService closers = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Long>> sizes = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        sizes.add(closers.submit(() -> {
+          go.await();
+          store.close();
+          return Files.size(data.resolve("trialfhir.mv.db"));
+        }));
+      }
+      go.countDown();
+      for (Future<Long> size : sizes) {
+        long bytes = size.get(60, TimeUnit.SECONDS);
+        assertTrue(bytes / TRIALS < MAX_BYTES_PER_TRIAL,
+            "a close returned with the H2 file at " + bytes / TRIALS + " bytes per trial, over " + MAX_BYTES_PER_TRIAL);
+      }
+    } finally {
+      closers.shutdownNow();
+    }
+    try (JdbcTrialStore reopened = JdbcTrialStore.openH2(data)) {
+      assertEquals(TRIALS, reopened.all("ResearchStudy").size());
+    }
+  }
+
+  private static void importTrials(Path dir, JdbcTrialStore store) throws IOException {
+    CorpusGenerator corpus = new CorpusGenerator(1, EnumSet.allOf(CorpusFormat.class));
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < TRIALS; i++) {
+      Path file = dir.resolve("corpus").resolve(corpus.path(i));
+      Files.createDirectories(file.getParent());
+      Files.write(file, corpus.bytes(i));
+      files.add(file);
+    }
+    List<Outcome> outcomes = new BulkImporter(FhirContext.forR4Cached(), store, Validation.none())
+        .run(files, 2, outcome -> {});
+    assertEquals(TRIALS, outcomes.stream().filter(o -> o.result() == Result.IMPORTED).count(), outcomes.toString());
   }
 }

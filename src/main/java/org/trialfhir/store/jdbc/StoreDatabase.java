@@ -42,6 +42,7 @@ final class StoreDatabase implements AutoCloseable {
   private final ReentrantLock writeGate;
   /** For an H2 database, what keeps its file compact; null for PostgreSQL. */
   private final H2Compactor compactor;
+  private boolean closed;
 
   /** One write transaction's work on a connection. */
   interface Transaction<T> {
@@ -174,8 +175,17 @@ final class StoreDatabase implements AutoCloseable {
     return query < 0 ? url : url.substring(0, query);
   }
 
+  /**
+   * Closes the pool, then rewrites the H2 file if the compactor asks for it. Synchronized and once only: on a
+   * SIGTERM, serve closes the store from its main thread and from the store's exit hook at once, and the JVM halts
+   * when the hooks end — a hook that found the pool closed and returned would cut short the other close's rewrite.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     boolean rewrite = compactor != null && compactor.stop();
     dataSource.close();
     if (rewrite) {
