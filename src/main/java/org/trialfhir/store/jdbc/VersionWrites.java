@@ -1,6 +1,5 @@
 package org.trialfhir.store.jdbc;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,31 +28,33 @@ final class VersionWrites {
   private VersionWrites() {}
 
   /**
+   * Locks one resource's current row; H2 answers it from the primary key (VersionWritesPlanTest holds it to that).
+   */
+  static final String LOCK_CURRENT = "SELECT version_id, deleted, content_sha256 FROM resource_current"
+      + " WHERE res_type = ? AND res_id = ? FOR UPDATE";
+
+  /**
    * Locks the current rows of the given resources ({@code SELECT ... FOR UPDATE}) and returns them by type then id;
    * a resource never stored has none. Rows are locked in one order (type, then id) by every writer, so two writers
-   * of overlapping trials queue instead of deadlocking. One statement per type, its ids passed as one array and
-   * joined to the primary key (H2 uses an index for an IN list only on the index's first column, res_type here, and
-   * would scan every resource of the type): a group of trials, hundreds of resources, is one round trip a type.
+   * of overlapping trials queue instead of deadlocking. One statement per resource: H2 would not use the primary
+   * key for an IN list on its second column, and a join of the ids as an array (UNNEST) to the table was planned as
+   * a scan of every current row per statement — quadratic in the store's size (at 100,000 trials the writer spent
+   * its time there while the mapping threads waited).
    */
   static Map<String, Map<String, Current>> lockCurrent(Connection c, SortedMap<String, SortedSet<String>> idsByType)
       throws SQLException {
     Map<String, Map<String, Current>> found = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT c.res_id, c.version_id, c.deleted, c.content_sha256"
-        + " FROM UNNEST(?) AS t(id) JOIN resource_current c ON c.res_type = ? AND c.res_id = t.id"
-        + " ORDER BY c.res_id FOR UPDATE OF c")) {
+    try (PreparedStatement ps = c.prepareStatement(LOCK_CURRENT)) {
       for (Map.Entry<String, SortedSet<String>> type : idsByType.entrySet()) {
-        Array ids = c.createArrayOf("VARCHAR", type.getValue().toArray());
-        try {
-          ps.setArray(1, ids);
-          ps.setString(2, type.getKey());
+        for (String id : type.getValue()) {
+          ps.setString(1, type.getKey());
+          ps.setString(2, id);
           try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
+            if (rs.next()) {
               found.computeIfAbsent(type.getKey(), t -> new HashMap<>())
-                  .put(rs.getString(1), new Current(rs.getInt(2), rs.getBoolean(3), rs.getString(4)));
+                  .put(id, new Current(rs.getInt(1), rs.getBoolean(2), rs.getString(3)));
             }
           }
-        } finally {
-          ids.free();
         }
       }
     }
