@@ -222,7 +222,7 @@ final class Predicates {
 
         @Override
         public BitSet candidates(View view, TypeIndex index, ParamDef declared) {
-          return tokensWhere(view, index, declared, tok -> Text.hasWordStartingWith(tok.foldedText, folded));
+          return keysWhere(view, index, declared, (Tok tok) -> Text.hasWordStartingWith(tok.foldedText, folded));
         }
       };
     }
@@ -283,13 +283,17 @@ final class Predicates {
           }
           return found;
         }
-        return tokensWhere(view, index, declared, matches);
+        return keysWhere(view, index, declared, matches);
       }
     };
   }
 
-  /** The ordinals with a token value that passes, when the view's postings list the parameter. */
-  private static BitSet tokensWhere(View view, TypeIndex index, ParamDef declared, Predicate<Tok> passes) {
+  /**
+   * The ordinals with a value that passes, when the view's postings list the parameter; {@code K} is what its lists
+   * are keyed by ({@link Tok} for tokens, the value as written for strings and uris).
+   */
+  @SuppressWarnings("unchecked")
+  private static <K> BitSet keysWhere(View view, TypeIndex index, ParamDef declared, Predicate<K> passes) {
     Postings postings = view.postings(index);
     if (!postings.has(declared)) {
       return null;
@@ -297,7 +301,7 @@ final class Predicates {
     Map<Object, int[]> lists = postings.of(declared);
     List<Object> wanted = new ArrayList<>();
     for (Object key : lists.keySet()) {
-      if (passes.test((Tok) key)) {
+      if (passes.test((K) key)) {
         wanted.add(key);
       }
     }
@@ -377,18 +381,7 @@ final class Predicates {
 
       @Override
       public BitSet candidates(View view, TypeIndex index, ParamDef declared) {
-        Postings postings = view.postings(index);
-        if (!postings.has(declared)) {
-          return null;
-        }
-        Map<Object, int[]> lists = postings.of(declared);
-        List<Object> wanted = new ArrayList<>();
-        for (Object key : lists.keySet()) {
-          if (passes.test((String) key)) {
-            wanted.add(key);
-          }
-        }
-        return Postings.union(lists, wanted);
+        return keysWhere(view, index, declared, passes);
       }
     };
   }
