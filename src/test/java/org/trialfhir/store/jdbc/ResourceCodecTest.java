@@ -102,7 +102,7 @@ class ResourceCodecTest {
   /**
    * The JSON the codec writes through its own Jackson generator is byte for byte what HAPI's standard encoder writes,
    * with each narrative as the node tree a parse of its XHTML gives (not the string our narratives are written as),
-   * and its gzip what {@link GZIPOutputStream} makes of that: for the converted resources of records in every input
+   * and its gzip decompresses to that and is what {@link GZIPOutputStream} makes of it at {@link Gzip#LEVEL}: for the converted resources of records in every input
    * format, and for a resource made to hold what the corpus has little of: a contained resource, extensions at every
    * level, decimals in every form, and texts that need escaping in JSON and in XHTML.
    */
@@ -192,9 +192,14 @@ class ResourceCodecTest {
     return new String(gunzipBytes(gzip), StandardCharsets.UTF_8);
   }
 
+  /** The JDK's gzip of the bytes at the store's deflate level (the stream's own default is 6). */
   private static byte[] jdkGzip(byte[] bytes) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+    try (GZIPOutputStream zip = new GZIPOutputStream(out) {
+      {
+        def.setLevel(Gzip.LEVEL);
+      }
+    }) {
       zip.write(bytes);
     }
     return out.toByteArray();
