@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,19 +30,19 @@ final class HugePageAdvice {
 
   /** The line to print for a server of {@code studies} studies on {@code vm}, if there is one. */
   static Optional<String> advice(long studies, Vm vm) {
-    if (studies < STUDIES || vm.alwaysPreTouch() && usesHugePages(vm)) {
-      return Optional.empty();
+    boolean offered = vm.thpMode().equals("madvise") || vm.thpMode().equals("always");
+    if (studies < STUDIES || !offered || vm.alwaysPreTouch() && usesHugePages(vm)) {
+      return Optional.empty(); // small, or "never" (or no such setting): nothing to offer, or already so
     }
     String flags = "-Xms equal to -Xmx, -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch";
-    return switch (vm.thpMode()) {
-      case "madvise" -> Optional.of(String.format("trialfhir serve: %,d studies with the heap in 4 KB pages; on this"
-          + " machine's transparent huge pages (madvise) start java with %s for shorter latency tails"
-          + " (README \"A registry-sized server\").", studies, flags));
-      case "always" -> Optional.of(String.format("trialfhir serve: %,d studies, the heap in transparent huge pages"
-          + " (always) but not pre-touched: each first touch of a heap region faults in 2 MB and stalls the collector;"
-          + " start java with %s (README \"A registry-sized server\").", studies, flags));
-      default -> Optional.empty(); // "never" or no such setting: nothing to offer
-    };
+    if (usesHugePages(vm)) {
+      return Optional.of(String.format(Locale.ROOT, "trialfhir serve: %,d studies, the heap in transparent huge pages (%s) but not"
+          + " pre-touched: each first touch of a heap region faults in 2 MB and stalls the collector; start java with"
+          + " %s (README \"A registry-sized server\").", studies, vm.thpMode(), flags));
+    }
+    return Optional.of(String.format(Locale.ROOT, "trialfhir serve: %,d studies with the heap in 4 KB pages; this machine offers"
+        + " transparent huge pages (madvise): start java with %s for shorter latency tails"
+        + " (README \"A registry-sized server\").", studies, flags));
   }
 
   private static boolean usesHugePages(Vm vm) {
