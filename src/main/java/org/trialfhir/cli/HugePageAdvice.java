@@ -36,12 +36,12 @@ final class HugePageAdvice {
     }
     String flags = "-Xms equal to -Xmx, -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch";
     if (usesHugePages(vm)) {
-      return Optional.of(String.format(Locale.ROOT, "trialfhir serve: %,d studies, the heap in transparent huge pages (%s) but not"
-          + " pre-touched: each first touch of a heap region faults in 2 MB and stalls the collector; start java with"
-          + " %s (README \"A registry-sized server\").", studies, vm.thpMode(), flags));
+      return Optional.of(String.format(Locale.ROOT, "trialfhir serve: %,d studies, the heap in transparent huge pages"
+          + " (%s) but not pre-touched: each first touch of a heap region faults in 2 MB and stalls the collector;"
+          + " start java with %s (README \"A registry-sized server\").", studies, vm.thpMode(), flags));
     }
-    return Optional.of(String.format(Locale.ROOT, "trialfhir serve: %,d studies with the heap in 4 KB pages; this machine offers"
-        + " transparent huge pages (madvise): start java with %s for shorter latency tails"
+    return Optional.of(String.format(Locale.ROOT, "trialfhir serve: %,d studies with the heap in 4 KB pages; this"
+        + " machine offers transparent huge pages (madvise): start java with %s for shorter latency tails"
         + " (README \"A registry-sized server\").", studies, flags));
   }
 
