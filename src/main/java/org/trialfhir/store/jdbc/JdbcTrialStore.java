@@ -68,9 +68,9 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
   /** Resources per page when handing over the whole store ({@link #current}) or loading the view. */
   private static final int PAGE = 5000;
   /**
-   * The parsed-version cache's bound, in stored (gzip) bytes of the versions it holds. A parsed resource takes about
-   * 40 times its gzip size on the heap (HAPI's model objects; a 20 KB JSON Group gzips to 3 KB and parses into
-   * 100-150 KB), so 8 MiB of gzip is some 300 MB of heap: a few thousand trials' resources, the hot set of reads.
+   * The parsed-version cache's bound, in stored (compressed) bytes of the versions it holds. A parsed resource takes
+   * about 40 times its compressed size on the heap (HAPI's model objects; a 20 KB JSON Group compresses to 3 KB and
+   * parses into 100-150 KB), so 8 MiB is some 300 MB of heap: a few thousand trials' resources, the hot set of reads.
    */
   static final long CACHE_GZIP_BYTES = 8L * 1024 * 1024;
   /** Up to this many current resources, {@link #all} reads a type through the cache. */
@@ -126,7 +126,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
 
   /**
    * A committed write: its feed number (0 when nothing was written), its outcome, the versions for the view, and each
-   * version's weight in the parsed-version cache (its gzip size), null for one the cache is not given. {@code versions}
+   * version's weight in the parsed-version cache (its compressed size), null for one the cache is not given. {@code versions}
    * (the stamped resources) is null when no reader could use them: see {@link #written}.
    */
   private record Written(
@@ -276,7 +276,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
           continue;
         }
         ResourceCodec.Encoded encoded = p.encoded().canonical();
-        versions.add(new NewVersion(type, id, last + 1, encoded.gzip(), encoded.sha256(), current == null));
+        versions.add(new NewVersion(type, id, last + 1, encoded.compressed(), encoded.sha256(), current == null));
         applied.add(new Applied(type, id, exists ? Action.UPDATED : Action.CREATED, last + 1));
       } else if (exists) {
         versions.add(new NewVersion(type, id, last + 1, null, null, false));
