@@ -49,7 +49,9 @@ import org.trialfhir.store.jdbc.VersionWrites.NewVersion;
  * under the change-feed clock's lock, so concurrent writers of one resource queue and each version number is written
  * once (the primary key on type, id and version enforces it). A writer that loses a race (a deadlock, or two first
  * creations of one resource) is rolled back and retried. On embedded H2 the write transactions of one database run
- * one at a time (H2 can corrupt a row whose lock others queue on when its holder rolls back; see StoreDatabase).
+ * one at a time (H2 can corrupt a row whose lock others queue on when its holder rolls back; see StoreDatabase);
+ * there, as no other writer can come between, the current rows are read without locks, or taken from what the last
+ * write left ({@link KnownCurrent}), and the version moved from is checked as the row is updated all the same.
  *
  * <p>Reads: an in-memory view holds which version of each resource is current (no content: about a hundred bytes a
  * resource); it is loaded on the first read and then follows the feed every {@value #POLL_MILLIS} ms, so a
@@ -68,9 +70,9 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
   /** Resources per page when handing over the whole store ({@link #current}) or loading the view. */
   private static final int PAGE = 5000;
   /**
-   * The parsed-version cache's bound, in stored (gzip) bytes of the versions it holds. A parsed resource takes about
-   * 40 times its gzip size on the heap (HAPI's model objects; a 20 KB JSON Group gzips to 3 KB and parses into
-   * 100-150 KB), so 8 MiB of gzip is some 300 MB of heap: a few thousand trials' resources, the hot set of reads.
+   * The parsed-version cache's bound, in stored (compressed) bytes of the versions it holds. A parsed resource takes
+   * about 40 times its compressed size on the heap (HAPI's model objects; a 20 KB JSON Group compresses to 3 KB and
+   * parses into 100-150 KB), so 8 MiB is some 300 MB of heap: a few thousand trials' resources, the hot set of reads.
    */
   static final long CACHE_GZIP_BYTES = 8L * 1024 * 1024;
   /** Up to this many current resources, {@link #all} reads a type through the cache. */
@@ -81,6 +83,8 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
   private final StoreDatabase db;
   private final ResourceCodec codec;
   private final Clock clock;
+  /** The current rows last written or read, for a database only this JVM writes; null otherwise. */
+  private final KnownCurrent known;
   private final Object viewLock = new Object();
   private volatile CurrentView view;
   /** Parsed versions by type, id and version; a version never changes, so nothing is ever stale. */
@@ -99,6 +103,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     this.db = db;
     this.codec = new ResourceCodec(ctx);
     this.clock = clock;
+    this.known = db.soleWriter() ? new KnownCurrent() : null;
     Runtime.getRuntime().addShutdownHook(closeAtExit);
   }
 
@@ -126,7 +131,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
 
   /**
    * A committed write: its feed number (0 when nothing was written), its outcome, the versions for the view, and each
-   * version's weight in the parsed-version cache (its gzip size), null for one the cache is not given. {@code versions}
+   * version's weight in the parsed-version cache (its compressed size), null for one the cache is not given. {@code versions}
    * (the stamped resources) is null when no reader could use them: see {@link #written}.
    */
   private record Written(
@@ -202,10 +207,17 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     return db.writing(() -> {
       try (Connection c = db.connection()) {
         try {
-          List<Written> written = transaction(c, writes);
+          Transaction done = transaction(c, writes);
           c.commit();
-          return written;
+          if (known != null) {
+            known.committed(done.current(), done.lastSeq());
+          }
+          return done.written();
         } catch (SQLException | RuntimeException e) {
+          if (known != null) {
+            // A commit that failed may have happened all the same: what the next write finds is read again.
+            known.forget();
+          }
           c.rollback();
           throw e;
         }
@@ -213,14 +225,24 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     });
   }
 
-  private List<Written> transaction(Connection c, List<List<Pending>> writes) throws SQLException {
+  /** A transaction's writes, the current rows it read and left, and the feed position it left. */
+  private record Transaction(List<Written> written, Map<String, Map<String, Current>> current, long lastSeq) {}
+
+  private Transaction transaction(Connection c, List<List<Pending>> writes) throws SQLException {
     SortedMap<String, SortedSet<String>> ids = new TreeMap<>();
     for (List<Pending> write : writes) {
       for (Pending p : write) {
         ids.computeIfAbsent(p.change().type(), t -> new TreeSet<>()).add(p.change().id());
       }
     }
-    Map<String, Map<String, Current>> locked = VersionWrites.lockCurrent(c, ids);
+    long lastSeq = -1;
+    Map<String, Map<String, Current>> locked;
+    if (known == null) {
+      locked = VersionWrites.lockCurrent(c, ids);
+    } else {
+      lastSeq = VersionReads.lastSeq(c);
+      locked = currentKnown(c, ids, lastSeq);
+    }
     List<Planned> planned = new ArrayList<>(writes.size());
     List<List<NewVersion>> written = new ArrayList<>();
     for (List<Pending> write : writes) {
@@ -231,9 +253,13 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
       }
     }
     if (written.isEmpty()) {
-      return planned.stream().map(p -> unwritten(p.result())).toList();
+      return new Transaction(planned.stream().map(p -> unwritten(p.result())).toList(), locked, lastSeq);
     }
     long seq = VersionWrites.nextSeqs(c, written.size());
+    if (known != null && seq != lastSeq + 1) {
+      // Only this JVM writes, under the gate held since lastSeq was read: a moved feed is a broken assumption.
+      throw new SQLException("the change feed moved during a write", "40001");
+    }
     // Taken under the clock's lock, so lastUpdated follows feed order on one instance.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     VersionWrites.write(c, written, seq, now);
@@ -243,7 +269,30 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
       committed.add(plan.versions().isEmpty() ? unwritten(plan.result())
           : written(seq++, plan.result(), plan.pending(), plan.versions(), now, viewLoaded));
     }
-    return committed;
+    return new Transaction(committed, locked, seq - 1);
+  }
+
+  /**
+   * The current rows of {@code ids} for a database this JVM alone writes, one at a time: those {@link #known} since
+   * the last write (when the feed is still where it left it), the others read without locks.
+   */
+  private Map<String, Map<String, Current>> currentKnown(Connection c, SortedMap<String, SortedSet<String>> ids,
+      long lastSeq) throws SQLException {
+    known.validAt(lastSeq);
+    Map<String, Map<String, Current>> current = new HashMap<>();
+    Map<String, List<String>> unknown = new HashMap<>();
+    for (Map.Entry<String, SortedSet<String>> type : ids.entrySet()) {
+      for (String id : type.getValue()) {
+        Current row = known.get(type.getKey(), id);
+        if (row != null) {
+          current.computeIfAbsent(type.getKey(), t -> new HashMap<>()).put(id, row);
+        } else {
+          unknown.computeIfAbsent(type.getKey(), t -> new ArrayList<>()).add(id);
+        }
+      }
+    }
+    VersionWrites.readCurrent(c, VersionWrites.READ_CURRENT, unknown, current);
+    return current;
   }
 
   private static Written unwritten(WriteResult result) {
@@ -276,7 +325,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
           continue;
         }
         ResourceCodec.Encoded encoded = p.encoded().canonical();
-        versions.add(new NewVersion(type, id, last + 1, encoded.gzip(), encoded.sha256(), current == null));
+        versions.add(new NewVersion(type, id, last + 1, encoded.compressed(), encoded.sha256(), current == null));
         applied.add(new Applied(type, id, exists ? Action.UPDATED : Action.CREATED, last + 1));
       } else if (exists) {
         versions.add(new NewVersion(type, id, last + 1, null, null, false));

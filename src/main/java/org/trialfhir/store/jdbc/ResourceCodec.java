@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -18,15 +17,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
-import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Turns a resource into the bytes the store keeps and back: FHIR JSON without the stamps the store sets itself
- * ({@code meta.versionId}, {@code meta.lastUpdated}, the id's version), gzip-compressed, with the SHA-256 of the
- * JSON as its content identity; and stored bytes plus version columns back into a stamped resource.
+ * ({@code meta.versionId}, {@code meta.lastUpdated}, the id's version), compressed ({@link StoredCompression}), with
+ * the SHA-256 of the JSON as its content identity; and stored bytes plus version columns back into a stamped resource.
  *
  * <p>The JSON is HAPI's encoding of the resource as a parse of its first encoding would give it back (see {@link
  * #encode}): deterministic for equal content, so equal hashes mean an unchanged write.
@@ -34,7 +32,7 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class ResourceCodec {
   /** What a resource is stored as: its unstamped canonical copy, the compressed JSON and the JSON's hash. */
-  record Encoded(Resource unstamped, byte[] gzip, String sha256) {}
+  record Encoded(Resource unstamped, byte[] compressed, String sha256) {}
 
   /**
    * A resource about to be written: its unstamped copy in canonical form, encoded and compressed once. The stored form
@@ -45,7 +43,7 @@ final class ResourceCodec {
     private final Encoded canonical;
 
     private Pending(Resource canonicalCopy, byte[] json) {
-      this.canonical = new Encoded(canonicalCopy, Gzip.compress(json), sha256(json));
+      this.canonical = new Encoded(canonicalCopy, StoredCompression.compress(json), sha256(json));
     }
 
     /** Whether the content equals what a stored hash stands for. */
@@ -215,8 +213,9 @@ final class ResourceCodec {
   }
 
   /** Parses stored bytes and stamps the result with its version and time. */
-  Resource decode(byte[] gzip, String type, String id, int versionId, Instant lastUpdated) {
-    Resource resource = (Resource) parser().parseResource(new String(gunzip(gzip), StandardCharsets.UTF_8));
+  Resource decode(byte[] stored, String type, String id, int versionId, Instant lastUpdated) {
+    Resource resource =
+        (Resource) parser().parseResource(new String(StoredCompression.decompress(stored), StandardCharsets.UTF_8));
     return stamp(resource, type, id, versionId, lastUpdated);
   }
 
@@ -224,8 +223,8 @@ final class ResourceCodec {
    * {@link #decode} without the narrative ({@code text}): for readers that only index values. The narrative's XHTML is
    * what costs most to parse in our resources, and no search parameter reads it.
    */
-  Resource decodeWithoutNarrative(byte[] gzip, String type, String id, int versionId, Instant lastUpdated) {
-    String json = withoutMember(new String(gunzip(gzip), StandardCharsets.UTF_8), "text");
+  Resource decodeWithoutNarrative(byte[] stored, String type, String id, int versionId, Instant lastUpdated) {
+    String json = withoutMember(new String(StoredCompression.decompress(stored), StandardCharsets.UTF_8), "text");
     return stamp((Resource) parser().parseResource(json), type, id, versionId, lastUpdated);
   }
 
@@ -304,13 +303,6 @@ final class ResourceCodec {
     return ctx.newJsonParser().setStripVersionsFromReferences(false);
   }
 
-  private static byte[] gunzip(byte[] bytes) {
-    try (GZIPInputStream zip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-      return zip.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("stored content is not gzip: " + e.getMessage(), e);
-    }
-  }
 
   private static String sha256(byte[] bytes) {
     return HexFormat.of().formatHex(SHA256.get().digest(bytes));

@@ -1,13 +1,9 @@
 package org.trialfhir.store.jdbc;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
-import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.Meta;
 
 /**
@@ -25,9 +21,9 @@ final class StampedJson {
 
   private StampedJson() {}
 
-  /** The stamped JSON of gzip-compressed stored content, or null when it is not certain to be HAPI's encoding. */
-  static byte[] fromStored(byte[] gzip, String type, String id, int versionId, Instant lastUpdated) {
-    return stamped(gunzip(gzip), type, id, versionId, lastUpdated);
+  /** The stamped JSON of compressed stored content, or null when it is not certain to be HAPI's encoding. */
+  static byte[] fromStored(byte[] stored, String type, String id, int versionId, Instant lastUpdated) {
+    return stamped(StoredCompression.decompress(stored), type, id, versionId, lastUpdated);
   }
 
   /** The stamped JSON of stored (unstamped, uncompressed) JSON, or null when it is not certain to be HAPI's. */
@@ -73,11 +69,4 @@ final class StampedJson {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] gunzip(byte[] gzip) {
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip), 8192)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("stored content is not gzip: " + e.getMessage(), e);
-    }
-  }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,6 +43,8 @@ final class StoreDatabase implements AutoCloseable {
   private final ReentrantLock writeGate;
   /** For an H2 database, what keeps its file compact; null for PostgreSQL. */
   private final H2Compactor compactor;
+  /** Whether every writer of the database passes {@link #writeGate}: see {@link #soleWriter}. */
+  private final boolean soleWriter;
   private boolean closed;
 
   /** One write transaction's work on a connection. */
@@ -49,10 +52,11 @@ final class StoreDatabase implements AutoCloseable {
     T run() throws SQLException;
   }
 
-  private StoreDatabase(HikariDataSource dataSource, String description, ReentrantLock writeGate) {
+  private StoreDatabase(HikariDataSource dataSource, String description, ReentrantLock writeGate, boolean soleWriter) {
     this.dataSource = dataSource;
     this.description = description;
     this.writeGate = writeGate;
+    this.soleWriter = soleWriter;
     this.compactor = dataSource.getJdbcUrl().startsWith("jdbc:h2:") ? H2Compactor.start(dataSource) : null;
   }
 
@@ -110,7 +114,7 @@ final class StoreDatabase implements AutoCloseable {
       migrate(dataSource);
       ReentrantLock gate = url.startsWith("jdbc:h2:")
           ? H2_WRITE_GATES.computeIfAbsent(withoutSettings(url), u -> new ReentrantLock(true)) : null;
-      return new StoreDatabase(dataSource, description, gate);
+      return new StoreDatabase(dataSource, description, gate, gate != null && embedded(dataSource, url));
     } catch (RuntimeException e) {
       dataSource.close();
       throw new StoreException("cannot bring the schema of the " + description + " up to date: " + rootMessage(e), e);
@@ -131,6 +135,30 @@ final class StoreDatabase implements AutoCloseable {
       flyway.repair();
     }
     flyway.migrate();
+  }
+
+  /**
+   * An H2 database embedded in this JVM whose file no other process can write: opened without AUTO_SERVER (which
+   * would let other processes in through a server this one starts). Its writers are then all in this JVM.
+   */
+  private static boolean embedded(DataSource dataSource, String url) {
+    if (url.toUpperCase(Locale.ROOT).contains(";AUTO_SERVER=TRUE")) {
+      return false;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      return H2Compactor.mvStore(c) != null;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether every write transaction of the database runs inside {@link #writing} in this JVM, one at a time: an
+   * embedded H2 database. Its writers then need no row locks, and what one transaction left is what the next finds,
+   * unless another store in this JVM wrote between them (which moves the change feed).
+   */
+  boolean soleWriter() {
+    return soleWriter;
   }
 
   Connection connection() throws java.sql.SQLException {

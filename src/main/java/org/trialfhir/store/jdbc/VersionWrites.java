@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,6 +33,9 @@ final class VersionWrites {
    */
   static final String LOCK_CURRENT = "SELECT version_id, deleted, content_sha256 FROM resource_current"
       + " WHERE res_type = ? AND res_id = ? FOR UPDATE";
+  /** Reads one resource's current row without locking it, for a writer that is its database's only one. */
+  static final String READ_CURRENT = "SELECT version_id, deleted, content_sha256 FROM resource_current"
+      + " WHERE res_type = ? AND res_id = ?";
 
   /**
    * Locks the current rows of the given resources ({@code SELECT ... FOR UPDATE}) and returns them by type then id;
@@ -44,8 +48,18 @@ final class VersionWrites {
   static Map<String, Map<String, Current>> lockCurrent(Connection c, SortedMap<String, SortedSet<String>> idsByType)
       throws SQLException {
     Map<String, Map<String, Current>> found = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(LOCK_CURRENT)) {
-      for (Map.Entry<String, SortedSet<String>> type : idsByType.entrySet()) {
+    readCurrent(c, LOCK_CURRENT, idsByType, found);
+    return found;
+  }
+
+  /**
+   * Adds the current rows of the given resources to {@code found}, by type then id, with {@code sql} ({@link
+   * #LOCK_CURRENT}, or {@link #READ_CURRENT} when nothing else writes the database): one statement per resource.
+   */
+  static void readCurrent(Connection c, String sql, Map<String, ? extends Iterable<String>> idsByType,
+      Map<String, Map<String, Current>> found) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (Map.Entry<String, ? extends Iterable<String>> type : idsByType.entrySet()) {
         for (String id : type.getValue()) {
           ps.setString(1, type.getKey());
           ps.setString(2, id);
@@ -58,7 +72,6 @@ final class VersionWrites {
         }
       }
     }
-    return found;
   }
 
   /**
@@ -111,7 +124,7 @@ final class VersionWrites {
     try (PreparedStatement insert = c.prepareStatement("INSERT INTO resource_current (res_type, res_id, version_id,"
             + " deleted, content_sha256) VALUES (?, ?, ?, ?, ?)");
         PreparedStatement update = c.prepareStatement("UPDATE resource_current SET version_id = ?, deleted = ?,"
-            + " content_sha256 = ? WHERE res_type = ? AND res_id = ?")) {
+            + " content_sha256 = ? WHERE res_type = ? AND res_id = ? AND version_id = ?")) {
       boolean inserts = false;
       boolean updates = false;
       for (List<NewVersion> versions : writes) {
@@ -130,6 +143,8 @@ final class VersionWrites {
             update.setString(3, v.sha256());
             update.setString(4, v.type());
             update.setString(5, v.id());
+            // Versions follow each other: the row moves from the one before, as read, or fails (below).
+            update.setInt(6, v.versionId() - 1);
             update.addBatch();
             updates = true;
           }
@@ -140,7 +155,12 @@ final class VersionWrites {
         insert.executeBatch();
       }
       if (updates) {
-        update.executeBatch();
+        for (int count : update.executeBatch()) {
+          if (count != 1 && count != Statement.SUCCESS_NO_INFO) {
+            // Another writer moved a row since it was read: the caller retries with the rows read again.
+            throw new SQLException("a current row moved under this write", "40001");
+          }
+        }
       }
     }
   }

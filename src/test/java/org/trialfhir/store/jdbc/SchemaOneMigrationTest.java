@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ca.uhn.fhir.context.FhirContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.hl7.fhir.r4.model.Organization;
@@ -154,7 +157,19 @@ class SchemaOneMigrationTest {
     String type = resource.fhirType();
     String id = resource.getIdElement().getIdPart();
     ResourceCodec.Encoded encoded = codec.encode(resource, type, id, false).canonical();
-    insertVersion(c, type, id, versionId, encoded.sha256(), encoded.gzip(), seq, ord);
+    // Stores of schema 1 kept their JSON gzip-compressed (zstd came later): what such a store holds must still read.
+    insertVersion(c, type, id, versionId, encoded.sha256(), gzip(StoredCompression.decompress(encoded.compressed())),
+        seq, ord);
+  }
+
+  private static byte[] gzip(byte[] json) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private static void deleteVersion(Connection c, String type, String id, int versionId, long seq)

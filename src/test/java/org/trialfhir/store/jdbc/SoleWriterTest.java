@@ -1,0 +1,69 @@
+package org.trialfhir.store.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import org.hl7.fhir.r4.model.Organization;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trialfhir.store.TrialStore;
+
+/**
+ * On embedded H2 the writer reads current rows without locks and remembers what it wrote ({@link KnownCurrent}),
+ * trusting that every writer passes this JVM's gate; where that is not sure it locks rows as on PostgreSQL, and a row
+ * that moved all the same is found by the update, not overwritten.
+ */
+class SoleWriterTest {
+  @TempDir Path dir;
+
+  @Test
+  void onlyAnEmbeddedH2DatabaseNoOtherProcessCanOpenHasASoleWriter() {
+    try (StoreDatabase embedded = StoreDatabase.h2(dir.resolve("a"))) {
+      assertTrue(embedded.soleWriter());
+    }
+    // AUTO_SERVER lets another process in through a server this JVM starts: its writes would pass no gate here.
+    String shared = "jdbc:h2:file:" + dir.resolve("b").toAbsolutePath().resolve("db") + ";AUTO_SERVER=TRUE";
+    try (StoreDatabase served = StoreDatabase.jdbc(shared, "sa", "")) {
+      assertFalse(served.soleWriter());
+    }
+  }
+
+  @Test
+  void aCurrentRowMovedBehindTheWritersBackIsReadAgainNotOverwritten() throws SQLException {
+    Path data = dir.resolve("data");
+    try (JdbcTrialStore store = new JdbcTrialStore(StoreDatabase.h2(data), FhirContext.forR4Cached(),
+        Clock.systemUTC())) {
+      store.put(List.of(organization("Sponsor")));
+      // What no trialfhir writer does: a version recorded as current without moving the change feed, so the
+      // store's memory of the row still looks valid.
+      try (Connection c = DriverManager.getConnection(
+          "jdbc:h2:file:" + data.toAbsolutePath().resolve(StoreDatabase.H2_FILE), "sa", "");
+          Statement s = c.createStatement()) {
+        s.executeUpdate("UPDATE resource_current SET version_id = 2 WHERE res_type = 'Organization'"
+            + " AND res_id = 'org-a'");
+      }
+
+      TrialStore.WriteResult written = store.apply(List.of(new TrialStore.Upsert(organization("Sponsor, renamed"))));
+
+      assertEquals(new TrialStore.Applied("Organization", "org-a", TrialStore.Action.UPDATED, 3),
+          written.applied().get(0));
+      assertEquals(List.of(1, 3), store.history("Organization", "org-a").stream()
+          .map(TrialStore.Version::versionId).toList());
+    }
+  }
+
+  private static Organization organization(String name) {
+    Organization organization = new Organization().setName(name);
+    organization.setId("org-a");
+    return organization;
+  }
+}
