@@ -106,19 +106,20 @@ public final class ResearchStudyMapper {
   private static final String SECTION = "ResearchStudy";
   /** A cluster-of-differentiation antigen written as such: CD19, CD123, CD3E. */
   private static final Pattern CD_ANTIGEN = Pattern.compile("(?<![A-Z0-9])CD\\d+[A-Za-z]?(?![A-Za-z0-9])");
-  /** Words, with a decimal tail kept ("Claudin18.2"). */
-  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:\\.\\p{N}+)*");
-  private static final int LONGEST_NAME_IN_WORDS = 3;
   /** "AML (Acute Myeloid Leukemia)": a name with its other spelling in parentheses. */
   private static final Pattern ABBREVIATED = Pattern.compile("([^()]+)\\(([^()]+)\\)");
 
   private final ConceptMaps maps;
   /** Map id → source code → the display the map gives it ("RECRUITING" → "Recruiting"). */
   private final Map<String, Map<String, String>> sourceDisplays;
+  private final KnownNames antigenNames;
+  private final KnownNames productKinds;
 
   public ResearchStudyMapper(ConceptMaps maps) {
     this.maps = maps;
     this.sourceDisplays = sourceDisplays(maps);
+    this.antigenNames = new KnownNames(maps, ANTIGEN_MAP);
+    this.productKinds = new KnownNames(maps, PRODUCT_KIND_MAP);
   }
 
   private static Map<String, Map<String, String>> sourceDisplays(ConceptMaps maps) {
@@ -324,7 +325,7 @@ public final class ResearchStudyMapper {
       }
     }
     for (String text : names) {
-      antigens.addAll(knownNames(ANTIGEN_MAP, text));
+      antigens.addAll(antigenNames.in(text));
     }
     Set<String> codes = new LinkedHashSet<>();
     for (String antigen : antigens) {
@@ -338,7 +339,7 @@ public final class ResearchStudyMapper {
 
     Set<String> kinds = new LinkedHashSet<>();
     for (String text : mentions) {
-      kinds.addAll(knownNames(PRODUCT_KIND_MAP, text));
+      kinds.addAll(productKinds.in(text));
     }
     for (String spelling : kinds) {
       translate(PRODUCT_KIND_MAP, spelling).ifPresent(kind -> addKeyword(byText, codes, kind.getCode(), Optional.of(kind)));
@@ -363,44 +364,6 @@ public final class ResearchStudyMapper {
     } else if (coding.isPresent() && !existing.hasCoding()) {
       existing.addCoding(coding.get());
     }
-  }
-
-  /**
-   * The runs of one to three words in a text, joined by the single space or hyphen the text has between them, that
-   * a map knows (upper-cased), longest first at each word: "CAR T-cell" gives "CAR T", "B7-H3-directed" "B7-H3".
-   */
-  private List<String> knownNames(String mapId, String text) {
-    List<int[]> words = new ArrayList<>();
-    Matcher word = WORD.matcher(text);
-    while (word.find()) {
-      words.add(new int[] {word.start(), word.end()});
-    }
-    List<String> found = new ArrayList<>();
-    int i = 0;
-    while (i < words.size()) {
-      int matched = 0;
-      for (int n = Math.min(LONGEST_NAME_IN_WORDS, words.size() - i); n >= 1 && matched == 0; n--) {
-        if (joinedBySingleSeparators(text, words, i, n)) {
-          String candidate = text.substring(words.get(i)[0], words.get(i + n - 1)[1]);
-          if (maps.knows(mapId, candidate.toUpperCase(Locale.ROOT))) {
-            found.add(candidate);
-            matched = n;
-          }
-        }
-      }
-      i += Math.max(matched, 1);
-    }
-    return found;
-  }
-
-  private static boolean joinedBySingleSeparators(String text, List<int[]> words, int from, int count) {
-    for (int k = from; k < from + count - 1; k++) {
-      String gap = text.substring(words.get(k)[1], words.get(k + 1)[0]);
-      if (!gap.equals(" ") && !gap.equals("-")) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String key(String text) {

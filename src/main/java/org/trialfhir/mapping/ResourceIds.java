@@ -22,10 +22,7 @@ public final class ResourceIds {
 
   private static final int HASH_CHARS = 8;
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-  private static final Pattern NOT_SLUG = Pattern.compile("[^a-z0-9]+");
   private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
-  private static final Pattern NOT_NAME = Pattern.compile("[^A-Za-z0-9]+");
-  private static final Pattern EDGE_UNDERSCORES = Pattern.compile("^_+|_+$");
   private static final Pattern REGISTRY_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,50}");
 
   private ResourceIds() {}
@@ -58,7 +55,7 @@ public final class ResourceIds {
    * {@code NCT07066982-cyclophosphamide} → {@code NCT07066982_cyclophosphamide}.
    */
   public static String name(String id) {
-    String name = EDGE_UNDERSCORES.matcher(NOT_NAME.matcher(requireText(id, "id")).replaceAll("_")).replaceAll("");
+    String name = joinedRuns(requireText(id, "id"), true, '_');
     if (name.isEmpty() || !Character.isLetter(name.charAt(0))) {
       name = "X_" + name;
     }
@@ -99,7 +96,30 @@ public final class ResourceIds {
   }
 
   private static String dashed(String folded) {
-    return EDGE_DASHES.matcher(NOT_SLUG.matcher(folded).replaceAll("-")).replaceAll("");
+    return joinedRuns(folded, false, '-');
+  }
+
+  /**
+   * The runs of ASCII digits and lower-case letters (and upper-case ones when {@code upperToo}) joined by {@code
+   * separator}: what replacing every other run by the separator and trimming it from both ends gives, in one pass
+   * without a regex (every resource id and name goes through here).
+   */
+  private static String joinedRuns(String text, boolean upperToo, char separator) {
+    StringBuilder out = new StringBuilder(text.length());
+    boolean gap = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || upperToo && c >= 'A' && c <= 'Z') {
+        if (gap && out.length() > 0) {
+          out.append(separator);
+        }
+        gap = false;
+        out.append(c);
+      } else {
+        gap = true;
+      }
+    }
+    return out.toString();
   }
 
   private static String id(String prefix, String name) {

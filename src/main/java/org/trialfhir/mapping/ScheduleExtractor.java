@@ -52,7 +52,6 @@ public final class ScheduleExtractor {
    */
   private record Clause(String drug, String key, String text, List<Integer> days, String sentence, Section section) {}
 
-  private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?;])\\s+(?=[A-Z(])|\\n+");
   private static final Pattern EXAMPLE = Pattern.compile("\\be\\.g\\.|\\bfor example\\b|\\bsuch as\\b",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern DOSE = Pattern.compile(
@@ -130,7 +129,7 @@ public final class ScheduleExtractor {
   }
 
   private static List<String> sentences(String text) {
-    return List.of(SENTENCE_END.split(text.strip()));
+    return Sentences.of(text.strip());
   }
 
   // ---- lymphodepletion ----
@@ -266,9 +265,19 @@ public final class ScheduleExtractor {
     if (!AsciiDigits.in(text)) {
       return List.of();
     }
+    // DAY_RANGE and DAY_ONE need "day" (ASCII, any case), D_RANGE and D_ONE a capital D: a pattern whose letters the
+    // text lacks cannot match, and skipping it leaves the text as it was, so only the patterns that can are run.
+    boolean dayWord = text.toLowerCase(Locale.ROOT).contains("day");
+    boolean capitalD = text.indexOf('D') >= 0;
+    if (!dayWord && !capitalD) {
+      return List.of();
+    }
     Set<Integer> days = new LinkedHashSet<>();
     String rest = text;
     for (Pattern range : new Pattern[] {DAY_RANGE, D_RANGE}) {
+      if (!(range == DAY_RANGE ? dayWord : capitalD)) {
+        continue;
+      }
       Matcher m = range.matcher(rest);
       StringBuilder remaining = new StringBuilder();
       int last = 0;
@@ -287,6 +296,9 @@ public final class ScheduleExtractor {
       rest = remaining.toString();
     }
     for (Pattern one : new Pattern[] {DAY_ONE, D_ONE}) {
+      if (!(one == DAY_ONE ? dayWord : capitalD)) {
+        continue;
+      }
       Matcher m = one.matcher(rest);
       while (m.find()) {
         days.add(Integer.parseInt(m.group(1).replace(" ", "")));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ResourceIdsTest {
@@ -112,5 +114,25 @@ class ResourceIdsTest {
     assertTrue(ResourceIds.activity("NCT07066982", "x".repeat(80)).matches(FHIR_ID));
     assertEquals("NCT07066982_cyclophosphamide", ResourceIds.name("NCT07066982-cyclophosphamide"));
     assertEquals("X_123", ResourceIds.name("123"));
+  }
+
+  /** The slug and the name are what the regex replacements they stand for give ("[^a-z0-9]+" by "-", edges trimmed). */
+  @Test
+  void slugAndNameAgreeWithTheirRegexDefinitions() {
+    Random random = new Random(15);
+    String alphabet = "aZz09-_ .,/Éé";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder text = new StringBuilder("x");
+      for (int i = random.nextInt(16); i > 0; i--) {
+        text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String s = text.toString();
+      String lower = s.toLowerCase(Locale.ROOT);
+      if (lower.chars().allMatch(c -> c < 128)) {
+        assertEquals(lower.replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", ""), ResourceIds.slug(s), s);
+      }
+      String name = s.replaceAll("[^A-Za-z0-9]+", "_").replaceAll("^_+|_+$", "");
+      assertEquals(Character.toUpperCase(name.charAt(0)) + name.substring(1), ResourceIds.name(s), s);
+    }
   }
 }

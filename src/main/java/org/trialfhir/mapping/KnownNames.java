@@ -1,0 +1,97 @@
+package org.trialfhir.mapping;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds in a text the runs of one to three words, joined by the single space or hyphen the text has between them,
+ * that one ConceptMap knows (upper-cased, as {@link ConceptMaps#knows} matches), longest first at each word: "CAR
+ * T-cell" gives "CAR T", "B7-H3-directed" "B7-H3".
+ *
+ * <p>The map's folded source codes, and every prefix of them, are indexed once: for ASCII text, where upper-casing
+ * then folding is lower-casing, a run is known exactly when its lower-case form is a folded code, and a word that
+ * starts no code starts no known run, so most words cost one set probe instead of three lookups of three copies.
+ * Other text is looked up through the map as it always was.
+ */
+final class KnownNames {
+  /** Words, with a decimal tail kept ("Claudin18.2"). */
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:\\.\\p{N}+)*");
+  private static final int LONGEST_NAME_IN_WORDS = 3;
+
+  private final ConceptMaps maps;
+  private final String mapId;
+  /** The map's source codes as ConceptMaps folds them: a code is known exactly when its folded form is here. */
+  private final Set<String> folded = new HashSet<>();
+  /** Every prefix of a folded code. */
+  private final Set<String> prefixes = new HashSet<>();
+
+  KnownNames(ConceptMaps maps, String mapId) {
+    this.maps = maps;
+    this.mapId = mapId;
+    for (String code : maps.sourceCodes(mapId)) {
+      String key = ConceptMaps.fold(code);
+      folded.add(key);
+      for (int end = 1; end <= key.length(); end++) {
+        prefixes.add(key.substring(0, end));
+      }
+    }
+  }
+
+  /** The known runs in {@code text}, in text order. */
+  List<String> in(String text) {
+    List<int[]> words = new ArrayList<>();
+    Matcher word = WORD.matcher(text);
+    while (word.find()) {
+      words.add(new int[] {word.start(), word.end()});
+    }
+    String lower = isAscii(text) ? text.toLowerCase(Locale.ROOT) : null;
+    List<String> found = new ArrayList<>();
+    int i = 0;
+    while (i < words.size()) {
+      if (lower != null && !prefixes.contains(lower.substring(words.get(i)[0], words.get(i)[1]))) {
+        i++;
+        continue;
+      }
+      int matched = 0;
+      for (int n = Math.min(LONGEST_NAME_IN_WORDS, words.size() - i); n >= 1 && matched == 0; n--) {
+        if (joinedBySingleSeparators(text, words, i, n)) {
+          int start = words.get(i)[0];
+          int end = words.get(i + n - 1)[1];
+          String candidate = text.substring(start, end);
+          if (lower != null ? folded.contains(lower.substring(start, end))
+              : maps.knows(mapId, candidate.toUpperCase(Locale.ROOT))) {
+            found.add(candidate);
+            matched = n;
+          }
+        }
+      }
+      i += Math.max(matched, 1);
+    }
+    return found;
+  }
+
+  private static boolean joinedBySingleSeparators(String text, List<int[]> words, int from, int count) {
+    for (int k = from; k < from + count - 1; k++) {
+      int gapStart = words.get(k)[1];
+      int gapEnd = words.get(k + 1)[0];
+      if (gapEnd - gapStart != 1 || text.charAt(gapStart) != ' ' && text.charAt(gapStart) != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
