@@ -3,13 +3,14 @@ package org.trialfhir.store.jdbc;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IJsonLikeParser;
 import ca.uhn.fhir.parser.IParser;
-import ca.uhn.fhir.parser.json.jackson.JacksonWriter;
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -87,9 +88,12 @@ final class ResourceCodec {
   /**
    * A plain Jackson factory for the encoder's output. HAPI's own writer ({@code encodeResourceToWriter}) takes its
    * generator from an ObjectMapper, which writes each value through databind and flushes the writer after it; a
-   * generator without a codec writes the same characters (it knows every type HAPI hands it) and flushes once.
+   * generator without a codec writes the same characters (it knows every type HAPI hands it) and flushes once. Its
+   * byte generator writes a surrogate pair as the four UTF-8 bytes of its character, as a character encoder does,
+   * only when told to combine them (by default it escapes each half).
    */
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
   /** One digest per thread: looking one up per resource goes through the security providers each time. */
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
@@ -118,9 +122,9 @@ final class ResourceCodec {
    * Copies the resource (the caller's instance is never kept or changed, unless {@code handedOver}: then it is used
    * itself, as a copy costs about half as much as the encoding) without stamps, and encodes the copy in canonical
    * form. A resource built in Java can differ from its parse: HAPI reads a decimal written as 1E+6 back as 1000000, its
-   * plain form. Such decimals are given their plain form in the copy before the final encoding, so the copy is what a
-   * parse would give without the cost of one (narratives make parsing slow); a number in exponent form that is not a
-   * decimal element still takes a parse and a second encoding.
+   * plain form. Such decimals are written in their plain form and given it in the copy, so the copy is what a parse
+   * would give without the cost of one (narratives make parsing slow); a number in exponent form that is not a decimal
+   * element, or a decimal the walk over the copy does not reach, still takes a parse and a second encoding.
    */
   Pending encode(Resource resource, String type, String id, boolean handedOver) {
     Resource copy = handedOver ? resource : resource.copy();
@@ -132,38 +136,80 @@ final class ResourceCodec {
         copy.setMeta(null);
       }
     }
-    byte[] json = utf8(copy);
-    if (hasExponentNumber(json)) {
-      for (DecimalType decimal : ctx.newTerser().getAllPopulatedChildElementsOfType(copy, DecimalType.class)) {
-        String text = decimal.getValueAsString();
-        if (decimal.getValue() != null && (text.indexOf('E') >= 0 || text.indexOf('e') >= 0)) {
-          decimal.setValueAsString(decimal.getValue().toPlainString());
-        }
-      }
-      json = utf8(copy);
+    Utf8 first = utf8(copy, true);
+    byte[] json = first.json();
+    int plained = first.writer().plainedDecimals();
+    boolean allReached = plained == 0 || givePlainForm(copy) == plained;
+    if (!allReached || first.writer().wroteDoubles()) {
+      json = utf8(copy, false).json();
       if (hasExponentNumber(json)) {
         copy = (Resource) parser().parseResource(new String(json, StandardCharsets.UTF_8));
-        json = utf8(copy);
+        json = utf8(copy, false).json();
       }
     }
     return new Pending(copy, json);
   }
 
+  /** Gives every decimal in exponent form its plain form, as a parse would; returns how many it changed. */
+  private int givePlainForm(Resource resource) {
+    int changed = 0;
+    for (DecimalType decimal : ctx.newTerser().getAllPopulatedChildElementsOfType(resource, DecimalType.class)) {
+      String text = decimal.getValueAsString();
+      if (decimal.getValue() != null && (text.indexOf('E') >= 0 || text.indexOf('e') >= 0)) {
+        decimal.setValueAsString(decimal.getValue().toPlainString());
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  /** A resource's JSON and the writer that wrote it. */
+  private record Utf8(byte[] json, CanonicalJsonWriter writer) {}
+
   /**
-   * The resource's JSON, encoded straight into UTF-8 bytes (the bytes {@code getBytes(UTF_8)} of its string gives):
-   * the string would be built, grown and copied only to be turned into bytes. The characters are those of HAPI's
-   * {@code encodeResourceToWriter}, written through {@link #JSON} (ResourceCodecTest holds the two equal).
+   * The resource's JSON, encoded straight into UTF-8 bytes (the bytes {@code getBytes(UTF_8)} of its string gives,
+   * but neither the string nor a character encoder is made), with decimals in exponent form in plain form if asked.
+   * The characters are those of HAPI's {@code encodeResourceToWriter} (ResourceCodecTest holds the two equal). Jackson's
+   * byte generator writes an unpaired surrogate as a JSON escape (backslash, u, D800) where encoding the characters gives a {@code ?};
+   * the rare resource with one (the escape is the only one with a D after the u) is written through a character
+   * encoder instead.
    */
-  private byte[] utf8(Resource resource) {
+  private Utf8 utf8(Resource resource, boolean plainDecimals) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-    try (Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-      JacksonWriter json = new JacksonWriter(JSON, writer);
-      ((IJsonLikeParser) parser()).encodeResourceToJsonLikeWriter(resource, json);
-      json.close();
+    try {
+      CanonicalJsonWriter writer = write(resource, JSON.createGenerator(out, JsonEncoding.UTF8), plainDecimals);
+      byte[] json = out.toByteArray();
+      if (hasSurrogateEscape(json)) {
+        out.reset();
+        writer = write(resource, JSON.createGenerator(new OutputStreamWriter(out, StandardCharsets.UTF_8)),
+            plainDecimals);
+        json = out.toByteArray();
+      }
+      return new Utf8(json, writer);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+  }
+
+  private CanonicalJsonWriter write(Resource resource, JsonGenerator generator, boolean plainDecimals)
+      throws IOException {
+    CanonicalJsonWriter writer = new CanonicalJsonWriter(generator, plainDecimals);
+    ((IJsonLikeParser) parser()).encodeResourceToJsonLikeWriter(resource, writer);
+    writer.close();
+    return writer;
+  }
+
+  /** Whether the JSON holds an escaped surrogate (backslash, u, D): only strings hold escapes. */
+  static boolean hasSurrogateEscape(byte[] json) {
+    for (int i = 0; i < json.length - 2; i++) {
+      if (json[i] == '\\') {
+        if (json[i + 1] == 'u' && (json[i + 2] == 'D' || json[i + 2] == 'd')) {
+          return true;
+        }
+        i++; // the escaped character, which may be a backslash itself
+      }
+    }
+    return false;
   }
 
   /** Parses stored bytes and stamps the result with its version and time. */
