@@ -131,8 +131,8 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
 
   /**
    * A committed write: its feed number (0 when nothing was written), its outcome, the versions for the view, and each
-   * version's weight in the parsed-version cache (its compressed size), null for one the cache is not given. {@code versions}
-   * (the stamped resources) is null when no reader could use them: see {@link #written}.
+   * version's weight in the parsed-version cache (its compressed size), null for one the cache is not given.
+   * {@code versions} (the stamped resources) is null when no reader could use them: see {@link #written}.
    */
   private record Written(
       long seq, WriteResult result, List<CurrentView.Row> rows, List<Version> versions, List<Integer> cacheWeights) {}

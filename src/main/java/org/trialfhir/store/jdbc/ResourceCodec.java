@@ -169,10 +169,10 @@ final class ResourceCodec {
   /**
    * The resource's JSON, encoded straight into UTF-8 bytes (the bytes {@code getBytes(UTF_8)} of its string gives,
    * but neither the string nor a character encoder is made), with decimals in exponent form in plain form if asked.
-   * The characters are those of HAPI's {@code encodeResourceToWriter} (ResourceCodecTest holds the two equal). Jackson's
-   * byte generator writes an unpaired surrogate as a JSON escape (backslash, u, D800) where encoding the characters gives a {@code ?};
-   * the rare resource with one (the escape is the only one with a D after the u) is written through a character
-   * encoder instead.
+   * The characters are those of HAPI's {@code encodeResourceToWriter} (ResourceCodecTest holds the two equal).
+   * Jackson's byte generator writes an unpaired surrogate as a JSON escape (backslash, u, D800) where encoding the
+   * characters gives a {@code ?}; the rare resource with one (the escape is the only one with a D after the u) is
+   * written through a character encoder instead.
    */
   private Utf8 utf8(Resource resource, boolean plainDecimals) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
