@@ -31,7 +31,6 @@ public final class ThresholdExtractor {
 
   private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
   private static final String NOT_WORD_BEFORE = "(?<![\\p{L}\\p{N}\\-])";
-  private static final String NOT_WORD_AFTER = "(?![\\p{L}\\p{N}\\-])";
 
   /** Comparators written before the value, with what they mean. */
   private static final Map<String, Threshold.Comparator> LEADING = new HashMap<>();
@@ -160,22 +159,40 @@ public final class ThresholdExtractor {
   private static final Pattern EXPONENT_TEXT = Pattern.compile("10\\s*(?:\\^\\s*(-?\\d{1,2})|[eE](-?\\d{1,2})|"
       + "([1-9]\\d?))");
 
-  /** The analyte phrases, longest first; at a word start only those that can start with its character are tried. */
-  private final FirstCharAlternation analytes;
+  /** The analyte phrases, longest first, matched as the alternation of their patterns would match them. */
+  private final List<AnalytePhrase> analytes = new ArrayList<>();
+  /** By ASCII character: the analyte phrases that can start with it, in order. */
+  private final List<List<AnalytePhrase>> analytesByAscii = new ArrayList<>();
   private final Map<String, String> analyteCodes = new HashMap<>();
   private final List<UnitSpelling> units = new ArrayList<>();
   private final Map<String, String> unitCodes = new HashMap<>();
 
   /**
-   * A unit spelling from the unit map, as a whitespace-tolerant pattern, with the first character it can match
-   * (case-folded as the pattern folds it), so the spellings that cannot match at a place are not tried.
+   * A unit spelling from the unit map, tolerating spacing around symbols ("×ULN" matches "× ULN"); one ending in a
+   * letter or digit must not run on into another word.
    */
-  private record UnitSpelling(String code, Pattern pattern, char first) {
-    /** Whether the pattern can match when {@code c} is the first character after the spaces it skips. */
-    boolean mayStartWith(char c) {
-      return Character.isSurrogate(first) || c == first || caseFolded(c) == caseFolded(first);
+  private record UnitSpelling(String code, QuotedPhrase phrase, boolean wholeWord) {}
+
+  /**
+   * An analyte phrase: its words joined by {@code \\s+}; "age" also as "aged" ("aged 18 to 75 years": the
+   * participle names age too), as the pattern {@code age d?} would take it.
+   */
+  record AnalytePhrase(QuotedPhrase words, boolean participle) {
+    /** Where the phrase ends at {@code from}, followed by no letter, digit or hyphen; -1 when it does not match. */
+    int endAt(String text, int from) {
+      int end = words.endAt(text, from);
+      if (end < 0) {
+        return -1;
+      }
+      if (participle && end < text.length() && PARTICIPLE.matches(0, text.charAt(end))
+          && QuotedPhrase.noWordCharacterAt(text, end + 1, true)) {
+        return end + 1;
+      }
+      return QuotedPhrase.noWordCharacterAt(text, end, true) ? end : -1;
     }
   }
+
+  private static final QuotedPhrase PARTICIPLE = QuotedPhrase.words("d");
 
   /** An analyte phrase found in the text. */
   private record Found(int start, int end, String code, String written) {}
@@ -199,18 +216,15 @@ public final class ThresholdExtractor {
   public ThresholdExtractor(Collection<String> analytePhrases, Collection<String> unitSpellings) {
     List<String> phrases = new ArrayList<>(new LinkedHashSet<>(analytePhrases));
     phrases.sort(Comparator.comparingInt(String::length).reversed());
-    List<FirstCharAlternation.Alternative> alternatives = new ArrayList<>();
     for (String phrase : phrases) {
-      String stripped = phrase.strip();
       analyteCodes.putIfAbsent(fold(phrase), phrase);
-      String body = String.join("\\s+", quotedWords(phrase));
-      // "aged 18 to 75 years": the participle names age too.
-      alternatives.add(new FirstCharAlternation.Alternative(phrase.equalsIgnoreCase(AGE) ? body + "d?" : body,
-          stripped.isEmpty() ? null : stripped.substring(0, 1)));
+      if (!phrase.isBlank()) {
+        analytes.add(new AnalytePhrase(QuotedPhrase.words(phrase), phrase.equalsIgnoreCase(AGE)));
+      }
     }
-    // No look-behind here: analytes() only tries word starts, which is what NOT_WORD_BEFORE would check at
-    // every position of every criterion — the most expensive part of mapping when it was a look-behind.
-    analytes = alternatives.isEmpty() ? null : new FirstCharAlternation(alternatives, NOT_WORD_AFTER, FLAGS);
+    for (char c = 0; c < 128; c++) {
+      analytesByAscii.add(startingWith(c));
+    }
     List<String> spellings = new ArrayList<>(new LinkedHashSet<>(unitSpellings));
     spellings.sort(Comparator.comparingInt(String::length).reversed());
     for (String spelling : spellings) {
@@ -218,9 +232,8 @@ public final class ThresholdExtractor {
         continue;
       }
       unitCodes.putIfAbsent(compact(spelling), spelling);
-      units.add(new UnitSpelling(spelling, Pattern.compile("\\s*(" + tolerant(spelling) + ")"
-          + (Character.isLetterOrDigit(spelling.charAt(spelling.length() - 1)) ? "(?![\\p{L}\\p{N}])" : ""),
-          FLAGS), spelling.strip().charAt(0)));
+      units.add(new UnitSpelling(spelling, QuotedPhrase.tolerant(spelling),
+          Character.isLetterOrDigit(spelling.charAt(spelling.length() - 1))));
     }
   }
 
@@ -302,31 +315,44 @@ public final class ThresholdExtractor {
 
   private List<Found> analytes(String text) {
     List<Found> found = new ArrayList<>();
-    if (analytes == null) {
-      return found;
-    }
-    Map<Pattern, Matcher> matchers = new IdentityHashMap<>();
     for (int i = 0; i < text.length(); i++) {
-      Pattern possible = startsWord(text, i) ? analytes.at(text.charAt(i)) : null;
-      if (possible == null) {
+      if (!startsWord(text, i)) {
         continue;
       }
-      Matcher m = matchers.computeIfAbsent(possible, p -> p.matcher(text));
-      m.region(i, text.length());
-      if (!m.lookingAt()) {
+      char c = text.charAt(i);
+      int end = -1;
+      for (AnalytePhrase phrase : c < 128 ? analytesByAscii.get(c) : startingWith(c)) {
+        end = phrase.endAt(text, i);
+        if (end >= 0) {
+          break;
+        }
+      }
+      if (end < 0) {
         continue;
       }
-      i = m.end() - 1;
-      String written = m.group();
+      int start = i;
+      i = end - 1;
+      String written = text.substring(start, end);
       String code = analyteCodes.get(fold(written));
       if (code == null && written.toLowerCase(Locale.ROOT).endsWith("d")) {
         code = analyteCodes.get(fold(written.substring(0, written.length() - 1)));
       }
       if (code != null) {
-        found.add(new Found(m.start(), m.end(), code, written));
+        found.add(new Found(start, end, code, written));
       }
     }
     return found;
+  }
+
+  /** The analyte phrases that can start with the text's character {@code c}, in order. */
+  private List<AnalytePhrase> startingWith(char c) {
+    List<AnalytePhrase> possible = new ArrayList<>();
+    for (AnalytePhrase phrase : analytes) {
+      if (phrase.words().firstMayBe(c)) {
+        possible.add(phrase);
+      }
+    }
+    return possible;
   }
 
   /**
@@ -675,20 +701,15 @@ public final class ThresholdExtractor {
   }
 
   private Value unitAt(String text, int numberStart, int numberEnd, BigDecimal value, List<Mention> scientific) {
-    // Every spelling pattern starts with \s* and then a character that is not a space: only the spellings that can
-    // start with the first character after the spaces are tried (there are hundreds, each a matcher).
+    // A spelling is taken after the number's spaces (greedy \s*: a spelling never starts with a space).
     int after = numberEnd;
     while (after < text.length() && isRegexSpace(text.charAt(after))) {
       after++;
     }
     for (UnitSpelling spelling : units) {
-      if (after == text.length() || !spelling.mayStartWith(text.charAt(after))) {
-        continue;
-      }
-      Matcher m = spelling.pattern().matcher(text);
-      m.region(numberEnd, text.length());
-      if (m.lookingAt()) {
-        return new Value(value, null, m.group(1), spelling.code(), m.end());
+      int end = spelling.phrase().endAt(text, after);
+      if (end >= 0 && (!spelling.wholeWord() || QuotedPhrase.noWordCharacterAt(text, end, false))) {
+        return new Value(value, null, text.substring(after, end), spelling.code(), end);
       }
     }
     for (Mention mention : scientific) {
@@ -815,27 +836,6 @@ public final class ThresholdExtractor {
 
   private static List<String> quotedWords(String phrase) {
     return List.of(phrase.strip().split("\\s+")).stream().map(Pattern::quote).toList();
-  }
-
-  /** A unit spelling as a pattern that tolerates spacing around symbols ("×ULN" matches "× ULN"). */
-  private static String tolerant(String spelling) {
-    StringBuilder pattern = new StringBuilder();
-    String s = spelling.strip();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isWhitespace(c)) {
-        while (i + 1 < s.length() && Character.isWhitespace(s.charAt(i + 1))) {
-          i++;
-        }
-        pattern.append("\\s*");
-      } else {
-        pattern.append(Pattern.quote(String.valueOf(c)));
-        if (!Character.isLetterOrDigit(c) && i + 1 < s.length()) {
-          pattern.append("\\s*");
-        }
-      }
-    }
-    return pattern.toString();
   }
 
   /** "× 10⁹/L" as the unit map spells it, "× 10^9/L". */
