@@ -23,7 +23,6 @@ public final class ResourceIds {
   private static final int HASH_CHARS = 8;
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
-  private static final Pattern REGISTRY_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,50}");
 
   private ResourceIds() {}
 
@@ -168,10 +167,24 @@ public final class ResourceIds {
 
   private static String requireId(String registryId) {
     Objects.requireNonNull(registryId, "registry id");
-    if (!REGISTRY_ID.matcher(registryId).matches()) {
+    if (!isRegistryId(registryId)) {
       throw new IllegalArgumentException("not usable as a FHIR id: " + registryId);
     }
     return registryId;
+  }
+
+  /** Whether the id is 1 to 50 of [A-Za-z0-9-.]: every resource of a trial derives its id from it. */
+  private static boolean isRegistryId(String id) {
+    if (id.isEmpty() || id.length() > 50) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String requireText(String text, String what) {

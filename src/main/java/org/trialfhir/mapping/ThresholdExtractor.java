@@ -35,7 +35,7 @@ public final class ThresholdExtractor {
   /** Comparators written before the value, with what they mean. */
   private static final Map<String, Threshold.Comparator> LEADING = new HashMap<>();
   /** Comparators written after the value and unit ("18 years and older", "3 or more"). */
-  private static final Map<String, Threshold.Comparator> TRAILING = new HashMap<>();
+  static final Map<String, Threshold.Comparator> TRAILING = new HashMap<>();
 
   static {
     for (String s : List.of("≥", ">=", "=>", "≧", "⩾", "≥=", "at least", "not less than", "no less than",
@@ -67,8 +67,7 @@ public final class ThresholdExtractor {
     }
   }
 
-  private static final Pattern TRAILING_COMPARATOR = Pattern.compile("\\s*(" + alternation(TRAILING.keySet())
-      .pattern() + ")", FLAGS);
+  private static final LimitWords TRAILING_WORDS = new LimitWords(TRAILING.keySet());
   private static final String NUMBER_TEXT = "\\d{1,3}(?:,\\d{3})+(?![\\d,])|\\d{1,3}(?:[ \\u00A0\\u2009\\u202F]\\d{3})+"
       + "(?![\\d.,])|\\d+(?:\\.\\d+)?";
   private static final Pattern DIGITS = Pattern.compile(NUMBER_TEXT);
@@ -92,15 +91,11 @@ public final class ThresholdExtractor {
    */
   private static final Set<String> TRIGGER_WORDS = firstWords(LEADING.keySet(), "between", "from");
   private static final int LONGEST_TRIGGER_WORD = TRIGGER_WORDS.stream().mapToInt(String::length).max().orElse(0);
-  /** Between a leading comparator and its value: nothing, a colon, or "of" ("a minimum of 12"). */
-  private static final Pattern AFTER_COMPARATOR = Pattern.compile("\\s*(?::\\s*|of\\s+)?");
   private static final Pattern APPROXIMATE = Pattern.compile("(?:~|≈|approximately|about|around|circa|ca\\.)\\s*$",
       FLAGS);
   private static final String SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
   private static final Pattern SCORE_LIST =
       Pattern.compile("\\d{1,2}(?:\\s*,\\s*\\d{1,2})*\\s*,?\\s+(?:or|and)\\s+\\d{1,2}(?![\\d.\\p{L}%])", FLAGS);
-  private static final Pattern RANGE_DASH = Pattern.compile("\\s*(?:-|–|—|~|to)\\s*", FLAGS);
-  private static final Pattern BETWEEN = Pattern.compile("(between|from)\\s+", FLAGS);
   private static final Pattern BETWEEN_AND = Pattern.compile("\\s*(?:and|to|-|–)\\s*", FLAGS);
   private static final Pattern ULN = Pattern.compile("ULN|upper\\s+(?:limit\\s+of\\s+)?normal|upper\\s+normal\\s+limit",
       FLAGS);
@@ -117,7 +112,6 @@ public final class ThresholdExtractor {
       Pattern.compile("\\s+([\\p{L}µμ]+\\d?/[\\p{L}\\p{N}µμ^]+)(?![\\p{L}\\p{N}])");
   /** "≥10% of white blood cells" is a proportion of something else, not the analyte's own value. */
   private static final Pattern PROPORTION_OF = Pattern.compile("\\s+of\\s", FLAGS);
-  private static final Pattern OF_AGE = Pattern.compile("\\s*(?:of\\s+age|old)(?![\\p{L}])", FLAGS);
   private static final Pattern RANGE_ENDS_CRITERION = Pattern.compile("\\s*(?:$|[(（,;.，；。])");
   private static final Pattern LIST_JOINER =
       Pattern.compile("\\s*(?:[,/、&+]\\s*)?(?:(?:and/or|and|or|as well as)\\s*)?", FLAGS);
@@ -572,11 +566,8 @@ public final class ThresholdExtractor {
     String word = text.substring(start, triggerEnd);
     Threshold.Comparator leading = LEADING.get(spacesReplaced(word.toLowerCase(Locale.ROOT), " "));
     if (leading != null) {
-      Matcher gap = AFTER_COMPARATOR.matcher(text);
-      gap.region(triggerEnd, text.length());
-      gap.lookingAt();
       Matcher number = NUMBER.matcher(text);
-      number.region(gap.end(), text.length());
+      number.region(LimitWords.afterComparator(text, triggerEnd), text.length());
       if (!number.lookingAt()) {
         return null;
       }
@@ -587,10 +578,9 @@ public final class ThresholdExtractor {
       return new Limit(start, value.end(), leading, value.low(), null, value.unit(), value.unitKey(),
           ofAge(text, value.end()));
     }
-    Matcher between = BETWEEN.matcher(text);
-    between.region(start, text.length());
-    if (between.lookingAt()) {
-      return betweenAt(text, start, between.end(), scientific);
+    int between = LimitWords.between(text, start);
+    if (between >= 0) {
+      return betweenAt(text, start, between, scientific);
     }
     Matcher number = NUMBER.matcher(text);
     number.region(start, text.length());
@@ -604,19 +594,18 @@ public final class ThresholdExtractor {
       return new Limit(start, value.end(), null, value.low(), value.high(), value.unit(), value.unitKey(),
           opensCriterion || ofAge(text, value.end()));
     }
-    Matcher trailing = TRAILING_COMPARATOR.matcher(text);
-    trailing.region(value.end(), text.length());
-    if (!trailing.lookingAt()) {
+    int[] trailing = TRAILING_WORDS.trailingComparator(text, value.end());
+    if (trailing == null) {
       return null;
     }
-    String words = spacesReplaced(trailing.group(1).toLowerCase(Locale.ROOT), " ");
-    boolean age = words.endsWith("older") || words.endsWith("younger") || ofAge(text, trailing.end());
-    return new Limit(start, trailing.end(), TRAILING.get(words), value.low(), null, value.unit(), value.unitKey(),
+    String words = spacesReplaced(text.substring(trailing[0], trailing[1]).toLowerCase(Locale.ROOT), " ");
+    boolean age = words.endsWith("older") || words.endsWith("younger") || ofAge(text, trailing[1]);
+    return new Limit(start, trailing[1], TRAILING.get(words), value.low(), null, value.unit(), value.unitKey(),
         age);
   }
 
   private static boolean ofAge(String text, int from) {
-    return OF_AGE.matcher(text).region(from, text.length()).lookingAt();
+    return LimitWords.ofAge(text, from);
   }
 
   /** "between 18 and 75 years", "from 12 to 70 years". */
@@ -656,12 +645,11 @@ public final class ThresholdExtractor {
   private Value valueAt(String text, Matcher number, List<Mention> scientific) {
     BigDecimal low = decimal(number.group(1));
     Value single = unitAt(text, number.start(1), number.end(1), low, scientific);
-    Matcher dash = RANGE_DASH.matcher(text);
-    dash.region(single.end(), text.length());
-    if (dash.lookingAt()) {
+    int dash = LimitWords.rangeDash(text, single.end());
+    if (dash >= 0) {
       // NUMBER refuses a digit right after '-' (it guards "SLEDAI-2000"), so read the high end's digits directly.
       Matcher digits = DIGITS.matcher(text);
-      digits.region(dash.end(), text.length());
+      digits.region(dash, text.length());
       if (digits.lookingAt()) {
         BigDecimal high = decimal(digits.group());
         Value upper = unitAt(text, digits.start(), digits.end(), high, scientific);
@@ -808,10 +796,6 @@ public final class ThresholdExtractor {
       first.append(phrase.charAt(0));
     }
     return first.toString();
-  }
-
-  private static Pattern alternation(Collection<String> phrases) {
-    return new FirstCharAlternation(alternatives(phrases), "", FLAGS).whole();
   }
 
   /** The phrases as alternatives, longest first, each a whole word (when it starts with a letter). */
