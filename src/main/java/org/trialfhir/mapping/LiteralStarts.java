@@ -18,9 +18,14 @@ final class LiteralStarts {
    */
   static boolean find(Matcher m, String text, String word, boolean ignoreCase, int from) {
     m.useTransparentBounds(true);
+    // Without UNICODE_CASE a pattern folds ASCII letters only: the word's first character in either ASCII case.
+    char first = word.charAt(0);
+    char lower = ignoreCase ? asciiLower(first) : first;
+    char upper = ignoreCase ? asciiUpper(first) : first;
     int last = text.length() - word.length();
     for (int at = Math.max(from, 0); at <= last; at++) {
-      if (text.regionMatches(ignoreCase, at, word, 0, word.length())) {
+      char c = text.charAt(at);
+      if ((c == lower || c == upper) && text.regionMatches(ignoreCase, at, word, 0, word.length())) {
         m.region(at, text.length());
         if (m.lookingAt()) {
           return true;
@@ -28,5 +33,13 @@ final class LiteralStarts {
       }
     }
     return false;
+  }
+
+  private static char asciiLower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+  }
+
+  private static char asciiUpper(char c) {
+    return c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c;
   }
 }

@@ -131,6 +131,10 @@ final class QuotedPhrase {
   }
 
   private static int folded(char c) {
+    if (c < 128) {
+      // ASCII folds within ASCII: the same answer without two Unicode table lookups, on every character compared.
+      return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
     return Character.toLowerCase(Character.toUpperCase((int) c));
   }
 

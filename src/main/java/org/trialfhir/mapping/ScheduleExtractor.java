@@ -140,9 +140,13 @@ public final class ScheduleExtractor {
     Map<String, List<Clause>> byDrug = new LinkedHashMap<>();
     for (Section section : sections) {
       for (String sentence : section.sentences()) {
+        Boolean namesLymphodepletion = null; // searched once a sentence, when a clause needs it
         for (Clause clause : clauses(sentence, section)) {
           boolean negativeDays = clause.days().stream().anyMatch(d -> d < 0);
-          if (negativeDays || LYMPHODEPLETION.matcher(sentence).find()) {
+          if (!negativeDays && namesLymphodepletion == null) {
+            namesLymphodepletion = LYMPHODEPLETION.matcher(sentence).find();
+          }
+          if (negativeDays || namesLymphodepletion) {
             byDrug.computeIfAbsent(clause.key(), k -> new ArrayList<>()).add(clause);
           }
         }

@@ -2,6 +2,7 @@ package org.trialfhir.mapping;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -91,6 +92,9 @@ public final class ThresholdExtractor {
    */
   private static final Set<String> TRIGGER_WORDS = firstWords(LEADING.keySet(), "between", "from");
   private static final int LONGEST_TRIGGER_WORD = TRIGGER_WORDS.stream().mapToInt(String::length).max().orElse(0);
+  /** The hash codes of TRIGGER_WORDS, sorted: most words are ruled out by theirs, without making the word. */
+  private static final int[] TRIGGER_WORD_HASHES = TRIGGER_WORDS.stream().mapToInt(String::hashCode).sorted()
+      .toArray();
   private static final Pattern APPROXIMATE = Pattern.compile("(?:~|≈|approximately|about|around|circa|ca\\.)\\s*$",
       FLAGS);
   private static final String SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
@@ -532,7 +536,7 @@ public final class ThresholdExtractor {
     for (int i = from; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean candidate = Character.isLetter(c)
-          ? startsWord(text, i) && TRIGGER_WORDS.contains(foldedWordAt(text, i))
+          ? startsWord(text, i) && mayBeTriggerWord(text, i) && TRIGGER_WORDS.contains(foldedWordAt(text, i))
           : Character.isDigit(c) ? !insideNumber(text, i) : TRIGGER_FIRST.indexOf(c) >= 0;
       if (!candidate) {
         continue;
@@ -777,6 +781,21 @@ public final class ThresholdExtractor {
       word.append(caseFolded(text.charAt(j)));
     }
     return word.toString();
+  }
+
+  /**
+   * False when the run of letters from {@code i} cannot be a trigger word: longer than any, or its case-folded
+   * {@link String#hashCode} not one of theirs. A word that passes is then made and looked up.
+   */
+  private static boolean mayBeTriggerWord(String text, int i) {
+    int hash = 0;
+    for (int j = i; j < text.length() && Character.isLetter(text.charAt(j)); j++) {
+      if (j - i == LONGEST_TRIGGER_WORD) {
+        return false;
+      }
+      hash = 31 * hash + caseFolded(text.charAt(j));
+    }
+    return Arrays.binarySearch(TRIGGER_WORD_HASHES, hash) >= 0;
   }
 
   private static String folded(String word) {

@@ -265,9 +265,8 @@ public final class CriteriaParser {
     }
     // Each label pattern opens with a character of its own: only the one that can start here is run, and most
     // lines (continuations, paragraphs) start with none of them.
-    char first = text.charAt(0);
-    Matcher bullet = BULLET.matcher(text);
-    if ("*•·-".indexOf(first) >= 0 && bullet.lookingAt()) {
+    Matcher bullet = "*•·-".indexOf(text.charAt(0)) >= 0 ? BULLET.matcher(text) : null;
+    if (bullet != null && bullet.lookingAt()) {
       // "• ( 1) At the time..." — a bullet wrapped around a numbered item: the number is the label.
       Label inner = numberedLabel(text.substring(bullet.end()), bullet.end());
       return inner != null ? inner : new Label(Style.BULLET, null, bullet.group(1), 0, bullet.end());
