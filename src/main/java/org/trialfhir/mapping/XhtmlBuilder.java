@@ -95,7 +95,12 @@ final class XhtmlBuilder {
    */
   private void escape(String text) {
     int written = 0;
-    for (int i = 0; i < text.length(); i++) {
+    int first = 0;
+    // Most texts need no escaping: find the first character that may, and copy what is before it as it is.
+    while (first < text.length() && !mayEscape(text.charAt(first))) {
+      first++;
+    }
+    for (int i = first; i < text.length(); i++) {
       char c = text.charAt(i);
       String entity = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : null;
       int next = i + 1;
@@ -112,5 +117,9 @@ final class XhtmlBuilder {
       }
     }
     out.append(text, written, text.length());
+  }
+
+  private static boolean mayEscape(char c) {
+    return c == '&' || c == '<' || c == '>' || c == '"' || Character.isHighSurrogate(c);
   }
 }
