@@ -21,6 +21,14 @@ public final class ResourceIds {
   static final int MAX_LENGTH = 64;
 
   private static final int HASH_CHARS = 8;
+  /** One digest a thread: looking the algorithm up among the providers cost more than hashing a name. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+  });
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
 
@@ -157,12 +165,9 @@ public final class ResourceIds {
   }
 
   private static String hash(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, HASH_CHARS);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
+    byte[] digest = SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+    // HASH_CHARS hex digits are the first HASH_CHARS / 2 bytes.
+    return HexFormat.of().formatHex(digest, 0, HASH_CHARS / 2);
   }
 
   private static String requireId(String registryId) {
