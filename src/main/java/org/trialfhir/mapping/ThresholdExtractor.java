@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.trialfhir.source.ScientificNumbers;
@@ -161,8 +162,12 @@ public final class ThresholdExtractor {
   private final List<AnalytePhrase> analytes = new ArrayList<>();
   /** By ASCII character: the analyte phrases that can start with it, in order. */
   private final List<List<AnalytePhrase>> analytesByAscii = new ArrayList<>();
+  /** The same for the other characters met (≥, ×, µ...), made once each: a character, never a text, is the key. */
+  private final Map<Character, List<AnalytePhrase>> analytesByOther = new ConcurrentHashMap<>();
   private final Map<String, String> analyteCodes = new HashMap<>();
   private final List<UnitSpelling> units = new ArrayList<>();
+  /** By the character after a number: the unit spellings that can start with it, in order, made once each. */
+  private final Map<Character, List<UnitSpelling>> unitsByChar = new ConcurrentHashMap<>();
   private final Map<String, String> unitCodes = new HashMap<>();
 
   /**
@@ -319,7 +324,11 @@ public final class ThresholdExtractor {
       }
       char c = text.charAt(i);
       int end = -1;
-      for (AnalytePhrase phrase : c < 128 ? analytesByAscii.get(c) : startingWith(c)) {
+      List<AnalytePhrase> possible = c < 128 ? analytesByAscii.get(c) : analytesByOther.get(c);
+      if (possible == null) {
+        possible = analytesByOther.computeIfAbsent(c, this::startingWith);
+      }
+      for (AnalytePhrase phrase : possible) {
         end = phrase.endAt(text, i);
         if (end >= 0) {
           break;
@@ -340,6 +349,14 @@ public final class ThresholdExtractor {
       }
     }
     return found;
+  }
+
+  private List<UnitSpelling> unitsStartingWith(char c) {
+    List<UnitSpelling> possible = unitsByChar.get(c);
+    if (possible == null) {
+      possible = unitsByChar.computeIfAbsent(c, key -> units.stream().filter(u -> u.phrase().firstMayBe(key)).toList());
+    }
+    return possible;
   }
 
   /** The analyte phrases that can start with the text's character {@code c}, in order. */
@@ -698,7 +715,9 @@ public final class ThresholdExtractor {
     while (after < text.length() && isRegexSpace(text.charAt(after))) {
       after++;
     }
-    for (UnitSpelling spelling : units) {
+    // Only the spellings whose first character can be the one there are tried (a spelling is never empty).
+    char first = after < text.length() ? text.charAt(after) : 0;
+    for (UnitSpelling spelling : after < text.length() ? unitsStartingWith(first) : List.<UnitSpelling>of()) {
       int end = spelling.phrase().endAt(text, after);
       if (end >= 0 && (!spelling.wholeWord() || QuotedPhrase.noWordCharacterAt(text, end, false))) {
         return new Value(value, null, text.substring(after, end), spelling.code(), end);

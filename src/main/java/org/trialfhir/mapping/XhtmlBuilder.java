@@ -14,7 +14,8 @@ import org.hl7.fhir.utilities.xhtml.XhtmlNode;
  * in the order opened, so the output is well-formed.
  */
 final class XhtmlBuilder {
-  private final StringBuilder out = new StringBuilder(2048);
+  /** Room for most narratives (a trial's are about 9 KB in all, the eligibility Group's the largest), grown seldom. */
+  private final StringBuilder out = new StringBuilder(8192);
   private final Deque<String> open = new ArrayDeque<>();
   /** Whether the last start tag still lacks its {@code >}: its element has no content so far. */
   private boolean startTagPending;
