@@ -171,7 +171,33 @@ final class EligibilityNarrative {
   }
 
   private static String string(GroupCharacteristicComponent characteristic, String url) {
-    Extension extension = characteristic.getExtensionByUrl(url);
+    Extension extension = extension(characteristic, url);
     return extension == null || !extension.hasValue() ? null : extension.getValue().primitiveValue();
+  }
+
+  /**
+   * What {@code BackboneElement.getExtensionByUrl} gives — the one extension (or modifier extension) with this URL,
+   * null when none, an IllegalArgumentException when several — without the list and checks it makes on every call:
+   * each criterion's row looks up three to five.
+   */
+  private static Extension extension(GroupCharacteristicComponent characteristic, String url) {
+    Extension found = null;
+    int matches = 0;
+    for (Extension next : characteristic.getExtension()) {
+      if (url.equals(next.getUrl())) {
+        found = found == null ? next : found;
+        matches++;
+      }
+    }
+    for (Extension next : characteristic.getModifierExtension()) {
+      if (url.equals(next.getUrl())) {
+        found = found == null ? next : found;
+        matches++;
+      }
+    }
+    if (matches > 1) {
+      throw new IllegalArgumentException("Url " + url + " must have only one match");
+    }
+    return found;
   }
 }

@@ -31,11 +31,6 @@ final class FirstCharAlternation {
     this.flags = flags;
   }
 
-  /** The alternation as one pattern, every alternative in it: what {@link #at} stands in for. */
-  Pattern whole() {
-    return compile(alternatives);
-  }
-
   /** The alternation of the alternatives that can start with {@code c}; null when none can. */
   Pattern at(char c) {
     Optional<Pattern> known = byChar.get(c);

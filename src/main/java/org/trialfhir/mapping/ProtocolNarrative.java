@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Dosage;
@@ -27,6 +28,9 @@ import org.hl7.fhir.r4.model.Timing.TimingRepeatComponent;
  */
 final class ProtocolNarrative {
   private static final String NOTES_HEADING = "### Notes on the source";
+  // Compiled once: String.split compiles a pattern of more than one character on every call.
+  private static final Pattern BLANK_LINE = Pattern.compile("\\n\\s*\\n");
+  private static final Pattern NEWLINE = Pattern.compile("\\n");
 
   private final Map<String, ActivityDefinition> activitiesByUrl;
 
@@ -42,7 +46,7 @@ final class ProtocolNarrative {
     String description = plan.hasDescription() ? plan.getDescription() : "";
     int notesAt = description.indexOf(NOTES_HEADING);
     String intro = (notesAt < 0 ? description : description.substring(0, notesAt)).strip();
-    for (String paragraph : intro.split("\\n\\s*\\n")) {
+    for (String paragraph : BLANK_LINE.split(intro)) {
       if (Xhtml.has(paragraph)) {
         Xhtml.paragraph(out, paragraph.strip());
       }
@@ -222,7 +226,7 @@ final class ProtocolNarrative {
     if (notesAt < 0) {
       return notes;
     }
-    String[] lines = description.substring(notesAt + NOTES_HEADING.length()).split("\\n");
+    String[] lines = NEWLINE.split(description.substring(notesAt + NOTES_HEADING.length()));
     for (String line : lines) {
       String text = line.strip();
       if (text.startsWith("- ")) {

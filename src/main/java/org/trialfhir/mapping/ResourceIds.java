@@ -21,9 +21,16 @@ public final class ResourceIds {
   static final int MAX_LENGTH = 64;
 
   private static final int HASH_CHARS = 8;
+  /** One digest a thread: looking the algorithm up among the providers cost more than hashing a name. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+  });
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
-  private static final Pattern REGISTRY_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,50}");
 
   private ResourceIds() {}
 
@@ -158,20 +165,31 @@ public final class ResourceIds {
   }
 
   private static String hash(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, HASH_CHARS);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
+    byte[] digest = SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+    // HASH_CHARS hex digits are the first HASH_CHARS / 2 bytes.
+    return HexFormat.of().formatHex(digest, 0, HASH_CHARS / 2);
   }
 
   private static String requireId(String registryId) {
     Objects.requireNonNull(registryId, "registry id");
-    if (!REGISTRY_ID.matcher(registryId).matches()) {
+    if (!isRegistryId(registryId)) {
       throw new IllegalArgumentException("not usable as a FHIR id: " + registryId);
     }
     return registryId;
+  }
+
+  /** Whether the id is 1 to 50 of [A-Za-z0-9-.]: every resource of a trial derives its id from it. */
+  private static boolean isRegistryId(String id) {
+    if (id.isEmpty() || id.length() > 50) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String requireText(String text, String what) {

@@ -80,6 +80,8 @@ public final class ScheduleExtractor {
   private static final List<String> INFUSION_WORDS = List.of("infus", "inject", "administ", "transfus", "receive");
   private static final Pattern CELLS = Pattern.compile(
       "\\bcells?\\b|CAR[- ]?T|CAR[- ]?NK|\\bCART\\b|TCR[- ]?T", Pattern.CASE_INSENSITIVE);
+  /** What every CELLS match holds, in lower case: a sentence with none cannot match it. */
+  private static final List<String> CELLS_WORDS = List.of("cell", "car", "tcr");
   // A product name: up to three antigen-like tokens ("CD38", "anti-BCMA", "HER2") before the cell kind.
   private static final Pattern CELL_PRODUCT = Pattern.compile(
       "(?:(?:(?:[Aa]nti-?)?(?:CD\\d+\\w*|[A-Z][A-Z0-9]+[\\w-]*)(?:/\\S+)?|and)\\s+){0,3}"
@@ -138,9 +140,13 @@ public final class ScheduleExtractor {
     Map<String, List<Clause>> byDrug = new LinkedHashMap<>();
     for (Section section : sections) {
       for (String sentence : section.sentences()) {
+        Boolean namesLymphodepletion = null; // searched once a sentence, when a clause needs it
         for (Clause clause : clauses(sentence, section)) {
           boolean negativeDays = clause.days().stream().anyMatch(d -> d < 0);
-          if (negativeDays || LYMPHODEPLETION.matcher(sentence).find()) {
+          if (!negativeDays && namesLymphodepletion == null) {
+            namesLymphodepletion = LYMPHODEPLETION.matcher(sentence).find();
+          }
+          if (negativeDays || namesLymphodepletion) {
             byDrug.computeIfAbsent(clause.key(), k -> new ArrayList<>()).add(clause);
           }
         }
@@ -281,7 +287,8 @@ public final class ScheduleExtractor {
       Matcher m = range.matcher(rest);
       StringBuilder remaining = new StringBuilder();
       int last = 0;
-      while (m.find()) {
+      for (int next = 0; range == DAY_RANGE ? LiteralStarts.find(m, rest, "day", true, next)
+          : LiteralStarts.find(m, rest, "D", false, next); next = m.end()) {
         int from = Integer.parseInt(m.group(1).replace(" ", ""));
         int to = Integer.parseInt(m.group(2).replace(" ", ""));
         if (to >= from && to - from <= 60) {
@@ -300,8 +307,11 @@ public final class ScheduleExtractor {
         continue;
       }
       Matcher m = one.matcher(rest);
-      while (m.find()) {
+      int last = 0;
+      while (one == DAY_ONE ? LiteralStarts.find(m, rest, "day", true, last)
+          : LiteralStarts.find(m, rest, "D", false, last)) {
         days.add(Integer.parseInt(m.group(1).replace(" ", "")));
+        last = m.end();
       }
     }
     return days.stream().sorted().toList();
@@ -341,7 +351,7 @@ public final class ScheduleExtractor {
 
   private Duration duration(String text) {
     Matcher m = DURATION.matcher(text);
-    if (!m.find()) {
+    if (!LiteralStarts.find(m, text, "over", true, 0)) {
       return null;
     }
     String unit = m.group(3).toLowerCase(Locale.ROOT).startsWith("h") ? "h" : "min";
@@ -361,7 +371,7 @@ public final class ScheduleExtractor {
     for (Section section : sections) {
       for (String sentence : section.sentences()) {
         if (!mayName(sentence, INFUSION_WORDS) || !INFUSION.matcher(sentence).find()
-            || !CELLS.matcher(sentence).find()) {
+            || !mayName(sentence, CELLS_WORDS) || !CELLS.matcher(sentence).find()) {
           continue;
         }
         List<Integer> sentenceDays = days(sentence);

@@ -2,6 +2,7 @@ package org.trialfhir.mapping;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.trialfhir.source.ScientificNumbers;
@@ -31,12 +33,11 @@ public final class ThresholdExtractor {
 
   private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
   private static final String NOT_WORD_BEFORE = "(?<![\\p{L}\\p{N}\\-])";
-  private static final String NOT_WORD_AFTER = "(?![\\p{L}\\p{N}\\-])";
 
   /** Comparators written before the value, with what they mean. */
   private static final Map<String, Threshold.Comparator> LEADING = new HashMap<>();
   /** Comparators written after the value and unit ("18 years and older", "3 or more"). */
-  private static final Map<String, Threshold.Comparator> TRAILING = new HashMap<>();
+  static final Map<String, Threshold.Comparator> TRAILING = new HashMap<>();
 
   static {
     for (String s : List.of("≥", ">=", "=>", "≧", "⩾", "≥=", "at least", "not less than", "no less than",
@@ -68,8 +69,7 @@ public final class ThresholdExtractor {
     }
   }
 
-  private static final Pattern TRAILING_COMPARATOR = Pattern.compile("\\s*(" + alternation(TRAILING.keySet())
-      .pattern() + ")", FLAGS);
+  private static final LimitWords TRAILING_WORDS = new LimitWords(TRAILING.keySet());
   private static final String NUMBER_TEXT = "\\d{1,3}(?:,\\d{3})+(?![\\d,])|\\d{1,3}(?:[ \\u00A0\\u2009\\u202F]\\d{3})+"
       + "(?![\\d.,])|\\d+(?:\\.\\d+)?";
   private static final Pattern DIGITS = Pattern.compile(NUMBER_TEXT);
@@ -93,15 +93,14 @@ public final class ThresholdExtractor {
    */
   private static final Set<String> TRIGGER_WORDS = firstWords(LEADING.keySet(), "between", "from");
   private static final int LONGEST_TRIGGER_WORD = TRIGGER_WORDS.stream().mapToInt(String::length).max().orElse(0);
-  /** Between a leading comparator and its value: nothing, a colon, or "of" ("a minimum of 12"). */
-  private static final Pattern AFTER_COMPARATOR = Pattern.compile("\\s*(?::\\s*|of\\s+)?");
+  /** The hash codes of TRIGGER_WORDS, sorted: most words are ruled out by theirs, without making the word. */
+  private static final int[] TRIGGER_WORD_HASHES = TRIGGER_WORDS.stream().mapToInt(String::hashCode).sorted()
+      .toArray();
   private static final Pattern APPROXIMATE = Pattern.compile("(?:~|≈|approximately|about|around|circa|ca\\.)\\s*$",
       FLAGS);
   private static final String SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
   private static final Pattern SCORE_LIST =
       Pattern.compile("\\d{1,2}(?:\\s*,\\s*\\d{1,2})*\\s*,?\\s+(?:or|and)\\s+\\d{1,2}(?![\\d.\\p{L}%])", FLAGS);
-  private static final Pattern RANGE_DASH = Pattern.compile("\\s*(?:-|–|—|~|to)\\s*", FLAGS);
-  private static final Pattern BETWEEN = Pattern.compile("(between|from)\\s+", FLAGS);
   private static final Pattern BETWEEN_AND = Pattern.compile("\\s*(?:and|to|-|–)\\s*", FLAGS);
   private static final Pattern ULN = Pattern.compile("ULN|upper\\s+(?:limit\\s+of\\s+)?normal|upper\\s+normal\\s+limit",
       FLAGS);
@@ -118,7 +117,6 @@ public final class ThresholdExtractor {
       Pattern.compile("\\s+([\\p{L}µμ]+\\d?/[\\p{L}\\p{N}µμ^]+)(?![\\p{L}\\p{N}])");
   /** "≥10% of white blood cells" is a proportion of something else, not the analyte's own value. */
   private static final Pattern PROPORTION_OF = Pattern.compile("\\s+of\\s", FLAGS);
-  private static final Pattern OF_AGE = Pattern.compile("\\s*(?:of\\s+age|old)(?![\\p{L}])", FLAGS);
   private static final Pattern RANGE_ENDS_CRITERION = Pattern.compile("\\s*(?:$|[(（,;.，；。])");
   private static final Pattern LIST_JOINER =
       Pattern.compile("\\s*(?:[,/、&+]\\s*)?(?:(?:and/or|and|or|as well as)\\s*)?", FLAGS);
@@ -160,22 +158,44 @@ public final class ThresholdExtractor {
   private static final Pattern EXPONENT_TEXT = Pattern.compile("10\\s*(?:\\^\\s*(-?\\d{1,2})|[eE](-?\\d{1,2})|"
       + "([1-9]\\d?))");
 
-  /** The analyte phrases, longest first; at a word start only those that can start with its character are tried. */
-  private final FirstCharAlternation analytes;
+  /** The analyte phrases, longest first, matched as the alternation of their patterns would match them. */
+  private final List<AnalytePhrase> analytes = new ArrayList<>();
+  /** By ASCII character: the analyte phrases that can start with it, in order. */
+  private final List<List<AnalytePhrase>> analytesByAscii = new ArrayList<>();
+  /** The same for the other characters met (≥, ×, µ...), made once each: a character, never a text, is the key. */
+  private final Map<Character, List<AnalytePhrase>> analytesByOther = new ConcurrentHashMap<>();
   private final Map<String, String> analyteCodes = new HashMap<>();
   private final List<UnitSpelling> units = new ArrayList<>();
+  /** By the character after a number: the unit spellings that can start with it, in order, made once each. */
+  private final Map<Character, List<UnitSpelling>> unitsByChar = new ConcurrentHashMap<>();
   private final Map<String, String> unitCodes = new HashMap<>();
 
   /**
-   * A unit spelling from the unit map, as a whitespace-tolerant pattern, with the first character it can match
-   * (case-folded as the pattern folds it), so the spellings that cannot match at a place are not tried.
+   * A unit spelling from the unit map, tolerating spacing around symbols ("×ULN" matches "× ULN"); one ending in a
+   * letter or digit must not run on into another word.
    */
-  private record UnitSpelling(String code, Pattern pattern, char first) {
-    /** Whether the pattern can match when {@code c} is the first character after the spaces it skips. */
-    boolean mayStartWith(char c) {
-      return Character.isSurrogate(first) || c == first || caseFolded(c) == caseFolded(first);
+  private record UnitSpelling(String code, QuotedPhrase phrase, boolean wholeWord) {}
+
+  /**
+   * An analyte phrase: its words joined by {@code \\s+}; "age" also as "aged" ("aged 18 to 75 years": the
+   * participle names age too), as the pattern {@code age d?} would take it.
+   */
+  record AnalytePhrase(QuotedPhrase words, boolean participle) {
+    /** Where the phrase ends at {@code from}, followed by no letter, digit or hyphen; -1 when it does not match. */
+    int endAt(String text, int from) {
+      int end = words.endAt(text, from);
+      if (end < 0) {
+        return -1;
+      }
+      if (participle && end < text.length() && PARTICIPLE.matches(0, text.charAt(end))
+          && QuotedPhrase.noWordCharacterAt(text, end + 1, true)) {
+        return end + 1;
+      }
+      return QuotedPhrase.noWordCharacterAt(text, end, true) ? end : -1;
     }
   }
+
+  private static final QuotedPhrase PARTICIPLE = QuotedPhrase.words("d");
 
   /** An analyte phrase found in the text. */
   private record Found(int start, int end, String code, String written) {}
@@ -199,18 +219,15 @@ public final class ThresholdExtractor {
   public ThresholdExtractor(Collection<String> analytePhrases, Collection<String> unitSpellings) {
     List<String> phrases = new ArrayList<>(new LinkedHashSet<>(analytePhrases));
     phrases.sort(Comparator.comparingInt(String::length).reversed());
-    List<FirstCharAlternation.Alternative> alternatives = new ArrayList<>();
     for (String phrase : phrases) {
-      String stripped = phrase.strip();
       analyteCodes.putIfAbsent(fold(phrase), phrase);
-      String body = String.join("\\s+", quotedWords(phrase));
-      // "aged 18 to 75 years": the participle names age too.
-      alternatives.add(new FirstCharAlternation.Alternative(phrase.equalsIgnoreCase(AGE) ? body + "d?" : body,
-          stripped.isEmpty() ? null : stripped.substring(0, 1)));
+      if (!phrase.isBlank()) {
+        analytes.add(new AnalytePhrase(QuotedPhrase.words(phrase), phrase.equalsIgnoreCase(AGE)));
+      }
     }
-    // No look-behind here: analytes() only tries word starts, which is what NOT_WORD_BEFORE would check at
-    // every position of every criterion — the most expensive part of mapping when it was a look-behind.
-    analytes = alternatives.isEmpty() ? null : new FirstCharAlternation(alternatives, NOT_WORD_AFTER, FLAGS);
+    for (char c = 0; c < 128; c++) {
+      analytesByAscii.add(startingWith(c));
+    }
     List<String> spellings = new ArrayList<>(new LinkedHashSet<>(unitSpellings));
     spellings.sort(Comparator.comparingInt(String::length).reversed());
     for (String spelling : spellings) {
@@ -218,9 +235,8 @@ public final class ThresholdExtractor {
         continue;
       }
       unitCodes.putIfAbsent(compact(spelling), spelling);
-      units.add(new UnitSpelling(spelling, Pattern.compile("\\s*(" + tolerant(spelling) + ")"
-          + (Character.isLetterOrDigit(spelling.charAt(spelling.length() - 1)) ? "(?![\\p{L}\\p{N}])" : ""),
-          FLAGS), spelling.strip().charAt(0)));
+      units.add(new UnitSpelling(spelling, QuotedPhrase.tolerant(spelling),
+          Character.isLetterOrDigit(spelling.charAt(spelling.length() - 1))));
     }
   }
 
@@ -302,31 +318,56 @@ public final class ThresholdExtractor {
 
   private List<Found> analytes(String text) {
     List<Found> found = new ArrayList<>();
-    if (analytes == null) {
-      return found;
-    }
-    Map<Pattern, Matcher> matchers = new IdentityHashMap<>();
     for (int i = 0; i < text.length(); i++) {
-      Pattern possible = startsWord(text, i) ? analytes.at(text.charAt(i)) : null;
+      if (!startsWord(text, i)) {
+        continue;
+      }
+      char c = text.charAt(i);
+      int end = -1;
+      List<AnalytePhrase> possible = c < 128 ? analytesByAscii.get(c) : analytesByOther.get(c);
       if (possible == null) {
+        possible = analytesByOther.computeIfAbsent(c, this::startingWith);
+      }
+      for (AnalytePhrase phrase : possible) {
+        end = phrase.endAt(text, i);
+        if (end >= 0) {
+          break;
+        }
+      }
+      if (end < 0) {
         continue;
       }
-      Matcher m = matchers.computeIfAbsent(possible, p -> p.matcher(text));
-      m.region(i, text.length());
-      if (!m.lookingAt()) {
-        continue;
-      }
-      i = m.end() - 1;
-      String written = m.group();
+      int start = i;
+      i = end - 1;
+      String written = text.substring(start, end);
       String code = analyteCodes.get(fold(written));
       if (code == null && written.toLowerCase(Locale.ROOT).endsWith("d")) {
         code = analyteCodes.get(fold(written.substring(0, written.length() - 1)));
       }
       if (code != null) {
-        found.add(new Found(m.start(), m.end(), code, written));
+        found.add(new Found(start, end, code, written));
       }
     }
     return found;
+  }
+
+  private List<UnitSpelling> unitsStartingWith(char c) {
+    List<UnitSpelling> possible = unitsByChar.get(c);
+    if (possible == null) {
+      possible = unitsByChar.computeIfAbsent(c, key -> units.stream().filter(u -> u.phrase().firstMayBe(key)).toList());
+    }
+    return possible;
+  }
+
+  /** The analyte phrases that can start with the text's character {@code c}, in order. */
+  private List<AnalytePhrase> startingWith(char c) {
+    List<AnalytePhrase> possible = new ArrayList<>();
+    for (AnalytePhrase phrase : analytes) {
+      if (phrase.words().firstMayBe(c)) {
+        possible.add(phrase);
+      }
+    }
+    return possible;
   }
 
   /**
@@ -512,7 +553,7 @@ public final class ThresholdExtractor {
     for (int i = from; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean candidate = Character.isLetter(c)
-          ? startsWord(text, i) && TRIGGER_WORDS.contains(foldedWordAt(text, i))
+          ? startsWord(text, i) && mayBeTriggerWord(text, i) && TRIGGER_WORDS.contains(foldedWordAt(text, i))
           : Character.isDigit(c) ? !insideNumber(text, i) : TRIGGER_FIRST.indexOf(c) >= 0;
       if (!candidate) {
         continue;
@@ -546,11 +587,8 @@ public final class ThresholdExtractor {
     String word = text.substring(start, triggerEnd);
     Threshold.Comparator leading = LEADING.get(spacesReplaced(word.toLowerCase(Locale.ROOT), " "));
     if (leading != null) {
-      Matcher gap = AFTER_COMPARATOR.matcher(text);
-      gap.region(triggerEnd, text.length());
-      gap.lookingAt();
       Matcher number = NUMBER.matcher(text);
-      number.region(gap.end(), text.length());
+      number.region(LimitWords.afterComparator(text, triggerEnd), text.length());
       if (!number.lookingAt()) {
         return null;
       }
@@ -561,10 +599,9 @@ public final class ThresholdExtractor {
       return new Limit(start, value.end(), leading, value.low(), null, value.unit(), value.unitKey(),
           ofAge(text, value.end()));
     }
-    Matcher between = BETWEEN.matcher(text);
-    between.region(start, text.length());
-    if (between.lookingAt()) {
-      return betweenAt(text, start, between.end(), scientific);
+    int between = LimitWords.between(text, start);
+    if (between >= 0) {
+      return betweenAt(text, start, between, scientific);
     }
     Matcher number = NUMBER.matcher(text);
     number.region(start, text.length());
@@ -578,19 +615,18 @@ public final class ThresholdExtractor {
       return new Limit(start, value.end(), null, value.low(), value.high(), value.unit(), value.unitKey(),
           opensCriterion || ofAge(text, value.end()));
     }
-    Matcher trailing = TRAILING_COMPARATOR.matcher(text);
-    trailing.region(value.end(), text.length());
-    if (!trailing.lookingAt()) {
+    int[] trailing = TRAILING_WORDS.trailingComparator(text, value.end());
+    if (trailing == null) {
       return null;
     }
-    String words = spacesReplaced(trailing.group(1).toLowerCase(Locale.ROOT), " ");
-    boolean age = words.endsWith("older") || words.endsWith("younger") || ofAge(text, trailing.end());
-    return new Limit(start, trailing.end(), TRAILING.get(words), value.low(), null, value.unit(), value.unitKey(),
+    String words = spacesReplaced(text.substring(trailing[0], trailing[1]).toLowerCase(Locale.ROOT), " ");
+    boolean age = words.endsWith("older") || words.endsWith("younger") || ofAge(text, trailing[1]);
+    return new Limit(start, trailing[1], TRAILING.get(words), value.low(), null, value.unit(), value.unitKey(),
         age);
   }
 
   private static boolean ofAge(String text, int from) {
-    return OF_AGE.matcher(text).region(from, text.length()).lookingAt();
+    return LimitWords.ofAge(text, from);
   }
 
   /** "between 18 and 75 years", "from 12 to 70 years". */
@@ -630,12 +666,11 @@ public final class ThresholdExtractor {
   private Value valueAt(String text, Matcher number, List<Mention> scientific) {
     BigDecimal low = decimal(number.group(1));
     Value single = unitAt(text, number.start(1), number.end(1), low, scientific);
-    Matcher dash = RANGE_DASH.matcher(text);
-    dash.region(single.end(), text.length());
-    if (dash.lookingAt()) {
+    int dash = LimitWords.rangeDash(text, single.end());
+    if (dash >= 0) {
       // NUMBER refuses a digit right after '-' (it guards "SLEDAI-2000"), so read the high end's digits directly.
       Matcher digits = DIGITS.matcher(text);
-      digits.region(dash.end(), text.length());
+      digits.region(dash, text.length());
       if (digits.lookingAt()) {
         BigDecimal high = decimal(digits.group());
         Value upper = unitAt(text, digits.start(), digits.end(), high, scientific);
@@ -675,20 +710,17 @@ public final class ThresholdExtractor {
   }
 
   private Value unitAt(String text, int numberStart, int numberEnd, BigDecimal value, List<Mention> scientific) {
-    // Every spelling pattern starts with \s* and then a character that is not a space: only the spellings that can
-    // start with the first character after the spaces are tried (there are hundreds, each a matcher).
+    // A spelling is taken after the number's spaces (greedy \s*: a spelling never starts with a space).
     int after = numberEnd;
     while (after < text.length() && isRegexSpace(text.charAt(after))) {
       after++;
     }
-    for (UnitSpelling spelling : units) {
-      if (after == text.length() || !spelling.mayStartWith(text.charAt(after))) {
-        continue;
-      }
-      Matcher m = spelling.pattern().matcher(text);
-      m.region(numberEnd, text.length());
-      if (m.lookingAt()) {
-        return new Value(value, null, m.group(1), spelling.code(), m.end());
+    // Only the spellings whose first character can be the one there are tried (a spelling is never empty).
+    char first = after < text.length() ? text.charAt(after) : 0;
+    for (UnitSpelling spelling : after < text.length() ? unitsStartingWith(first) : List.<UnitSpelling>of()) {
+      int end = spelling.phrase().endAt(text, after);
+      if (end >= 0 && (!spelling.wholeWord() || QuotedPhrase.noWordCharacterAt(text, end, false))) {
+        return new Value(value, null, text.substring(after, end), spelling.code(), end);
       }
     }
     for (Mention mention : scientific) {
@@ -770,6 +802,21 @@ public final class ThresholdExtractor {
     return word.toString();
   }
 
+  /**
+   * False when the run of letters from {@code i} cannot be a trigger word: longer than any, or its case-folded
+   * {@link String#hashCode} not one of theirs. A word that passes is then made and looked up.
+   */
+  private static boolean mayBeTriggerWord(String text, int i) {
+    int hash = 0;
+    for (int j = i; j < text.length() && Character.isLetter(text.charAt(j)); j++) {
+      if (j - i == LONGEST_TRIGGER_WORD) {
+        return false;
+      }
+      hash = 31 * hash + caseFolded(text.charAt(j));
+    }
+    return Arrays.binarySearch(TRIGGER_WORD_HASHES, hash) >= 0;
+  }
+
   private static String folded(String word) {
     StringBuilder out = new StringBuilder(word.length());
     for (int i = 0; i < word.length(); i++) {
@@ -787,10 +834,6 @@ public final class ThresholdExtractor {
       first.append(phrase.charAt(0));
     }
     return first.toString();
-  }
-
-  private static Pattern alternation(Collection<String> phrases) {
-    return new FirstCharAlternation(alternatives(phrases), "", FLAGS).whole();
   }
 
   /** The phrases as alternatives, longest first, each a whole word (when it starts with a letter). */
@@ -815,27 +858,6 @@ public final class ThresholdExtractor {
 
   private static List<String> quotedWords(String phrase) {
     return List.of(phrase.strip().split("\\s+")).stream().map(Pattern::quote).toList();
-  }
-
-  /** A unit spelling as a pattern that tolerates spacing around symbols ("×ULN" matches "× ULN"). */
-  private static String tolerant(String spelling) {
-    StringBuilder pattern = new StringBuilder();
-    String s = spelling.strip();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isWhitespace(c)) {
-        while (i + 1 < s.length() && Character.isWhitespace(s.charAt(i + 1))) {
-          i++;
-        }
-        pattern.append("\\s*");
-      } else {
-        pattern.append(Pattern.quote(String.valueOf(c)));
-        if (!Character.isLetterOrDigit(c) && i + 1 < s.length()) {
-          pattern.append("\\s*");
-        }
-      }
-    }
-    return pattern.toString();
   }
 
   /** "× 10⁹/L" as the unit map spells it, "× 10^9/L". */

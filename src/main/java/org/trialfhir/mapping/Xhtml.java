@@ -130,11 +130,15 @@ final class Xhtml {
 
   /** The concept's text, else its first coding's display or code; null when it has none. */
   static String concept(CodeableConcept concept) {
-    if (concept == null || concept.isEmpty()) {
+    if (concept == null) {
       return null;
     }
+    // A concept with a text is not empty: the walk over its elements that isEmpty makes is left for the others.
     if (concept.hasText()) {
       return concept.getText();
+    }
+    if (concept.isEmpty()) {
+      return null;
     }
     Coding first = concept.getCodingFirstRep();
     return first.hasDisplay() ? first.getDisplay() : first.getCode();

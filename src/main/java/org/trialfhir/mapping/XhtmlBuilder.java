@@ -14,7 +14,8 @@ import org.hl7.fhir.utilities.xhtml.XhtmlNode;
  * in the order opened, so the output is well-formed.
  */
 final class XhtmlBuilder {
-  private final StringBuilder out = new StringBuilder(2048);
+  /** Room for most narratives (a trial's are about 9 KB in all, the eligibility Group's the largest), grown seldom. */
+  private final StringBuilder out = new StringBuilder(8192);
   private final Deque<String> open = new ArrayDeque<>();
   /** Whether the last start tag still lacks its {@code >}: its element has no content so far. */
   private boolean startTagPending;
@@ -95,7 +96,12 @@ final class XhtmlBuilder {
    */
   private void escape(String text) {
     int written = 0;
-    for (int i = 0; i < text.length(); i++) {
+    int first = 0;
+    // Most texts need no escaping: find the first character that may, and copy what is before it as it is.
+    while (first < text.length() && !mayEscape(text.charAt(first))) {
+      first++;
+    }
+    for (int i = first; i < text.length(); i++) {
       char c = text.charAt(i);
       String entity = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : null;
       int next = i + 1;
@@ -112,5 +118,9 @@ final class XhtmlBuilder {
       }
     }
     out.append(text, written, text.length());
+  }
+
+  private static boolean mayEscape(char c) {
+    return c == '&' || c == '<' || c == '>' || c == '"' || Character.isHighSurrogate(c);
   }
 }

@@ -35,7 +35,6 @@ public final class CriteriaParser {
   private static final Pattern DOT = Pattern.compile("^(\\d{1,2})[.、．](?!\\d)\\s*");
   private static final Pattern PAREN = Pattern.compile("^[(（]\\s?(\\d{1,2})\\s?[)）]\\s*");
   private static final Pattern CLOSE_PAREN = Pattern.compile("^(\\d{1,2})[)）]\\s*");
-  private static final Pattern LINE_BREAK = Pattern.compile("\\R");
   private static final Pattern HEADER =
       Pattern.compile("^(?:key\\s+|main\\s+)?(inclusion|exclusion)\\s+criteria\\b[^\\n]*$", Pattern.CASE_INSENSITIVE);
 
@@ -76,7 +75,7 @@ public final class CriteriaParser {
       return new Lists(List.of(), List.of());
     }
     List<SourceLine> current = null;
-    String[] raw = LINE_BREAK.split(text, -1);
+    String[] raw = LineBreaks.split(text);
     for (int i = 0; i < raw.length; i++) {
       SourceLine line = new SourceLine(firstLineNumber + i, raw[i]);
       Matcher header = HEADER.matcher(RegistryText.unescape(raw[i]));
@@ -261,8 +260,13 @@ public final class CriteriaParser {
   }
 
   private static Label leadingLabel(String text) {
-    Matcher bullet = BULLET.matcher(text);
-    if (bullet.lookingAt()) {
+    if (text.isEmpty()) {
+      return null;
+    }
+    // Each label pattern opens with a character of its own: only the one that can start here is run, and most
+    // lines (continuations, paragraphs) start with none of them.
+    Matcher bullet = "*•·-".indexOf(text.charAt(0)) >= 0 ? BULLET.matcher(text) : null;
+    if (bullet != null && bullet.lookingAt()) {
       // "• ( 1) At the time..." — a bullet wrapped around a numbered item: the number is the label.
       Label inner = numberedLabel(text.substring(bullet.end()), bullet.end());
       return inner != null ? inner : new Label(Style.BULLET, null, bullet.group(1), 0, bullet.end());
@@ -271,6 +275,9 @@ public final class CriteriaParser {
   }
 
   private static Label numberedLabel(String text, int offset) {
+    if (text.isEmpty() || !isOpen(text.charAt(0)) && !isDigit(text.charAt(0))) {
+      return null;
+    }
     for (Style style : new Style[] {Style.PAREN, Style.DOT, Style.CLOSE_PAREN}) {
       Pattern pattern =
           switch (style) {

@@ -62,7 +62,6 @@ public final class CtgovJsonReader implements TrialRecordReader {
   // Jackson names positions inside its messages as "[Source: ...; line: 1, column: 1]".
   private static final Pattern SOURCE_REF = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)]");
   private static final Pattern NCT_ID = Pattern.compile("NCT\\d{8}");
-  private static final Pattern LINE_BREAK = Pattern.compile("\\R");
   private static final Pattern ISO_DATE = Pattern.compile("\\d{4}(-\\d{2}(-\\d{2})?)?");
   // armGroups[].interventionNames are "<type as shown>: <intervention name>", e.g. "Drug: Cyclophosphamide".
   private static final Pattern TYPED_NAME = Pattern.compile("^([A-Za-z][A-Za-z ]*):\\s*(.+)$");
@@ -492,7 +491,7 @@ public final class CtgovJsonReader implements TrialRecordReader {
       if (!at.node().isTextual()) {
         return text(parent, field, section);
       }
-      String[] raw = LINE_BREAK.split(at.node().textValue(), -1);
+      String[] raw = LineBreaks.split(at.node().textValue());
       List<SourceLine> source = new ArrayList<>();
       for (int i = 0; i < raw.length; i++) {
         source.add(new SourceLine(i + 1, raw[i]));

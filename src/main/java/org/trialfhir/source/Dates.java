@@ -1,9 +1,9 @@
 package org.trialfhir.source;
 
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -23,10 +23,12 @@ public final class Dates {
     String t = text.trim();
     try {
       if (ISO.matcher(t).matches()) {
+        // The digits are there: only the month and day need checking, which of() does as parse() would (parse
+        // resolves the same fields strictly) without a formatter's parse on every date of every record.
         if (t.length() == 10) {
-          LocalDate.parse(t);
+          LocalDate.of(digits(t, 0, 4), digits(t, 5, 7), digits(t, 8, 10));
         } else if (t.length() == 7) {
-          YearMonth.parse(t);
+          YearMonth.of(digits(t, 0, 4), digits(t, 5, 7));
         }
         return t;
       }
@@ -34,8 +36,13 @@ public final class Dates {
         return LocalDate.parse(t, LONG).toString();
       }
       return YearMonth.parse(t, MONTH).toString();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
+      // DateTimeParseException (a text that is no date) or, from of(), a month or day that does not exist.
       return null;
     }
+  }
+
+  private static int digits(String text, int from, int to) {
+    return Integer.parseInt(text, from, to, 10);
   }
 }

@@ -83,7 +83,6 @@ public final class MedPathPageReader implements TrialRecordReader {
   private static final Set<String> SEXES = Set.of("ALL", "FEMALE", "MALE");
 
   private static final Pattern NCT_ID = Pattern.compile("NCT\\d{8}");
-  private static final Pattern LINE_BREAK = Pattern.compile("\\R");
   private static final Pattern SPACE = Pattern.compile("\\s");
   private static final Pattern INTERVENTION = Pattern.compile("^([A-Za-z][A-Za-z /-]{1,40}):\\s*(\\S.*)$");
   private static final Pattern COUNT = Pattern.compile("(\\d[\\d,]*)(?:\\s+participants?)?", Pattern.CASE_INSENSITIVE);
@@ -186,7 +185,7 @@ public final class MedPathPageReader implements TrialRecordReader {
   private record Page(List<SourceLine> header, Map<String, List<SourceLine>> sections) {
 
     static Page of(String content) {
-      String[] raw = LINE_BREAK.split(content, -1);
+      String[] raw = LineBreaks.split(content);
       int end = raw.length;
       while (end > 0 && (raw[end - 1].isBlank() || isFooter(raw[end - 1].strip()))) {
         end--;

@@ -33,8 +33,9 @@ public final class ScientificNumbers {
   /** Every scientific-notation number in {@code text} (already unescaped), in order. */
   public static List<Mention> find(String text) {
     List<Mention> mentions = new ArrayList<>();
-    // Every mention writes its power of ten as "10": a text without one, most of them, is not searched.
-    if (!text.contains("10")) {
+    // Every mention writes its power of ten as "×10", "x 10", "*10"...: a text without one, most of them (even with
+    // a "10" in it), is not searched.
+    if (!hasTimesTen(text)) {
       return mentions;
     }
     Matcher m = MENTION.matcher(text);
@@ -48,5 +49,24 @@ public final class ScientificNumbers {
       mentions.add(new Mention(low, high, unit, m.group("glued") != null, m.group(), m.start(), m.end()));
     }
     return mentions;
+  }
+
+  /** Whether {@code text} holds what every MENTION holds: {@code [×xX*]\s*10}. */
+  private static boolean hasTimesTen(String text) {
+    for (int ten = text.indexOf("10"); ten >= 0; ten = text.indexOf("10", ten + 1)) {
+      int before = ten - 1;
+      while (before >= 0 && isRegexSpace(text.charAt(before))) {
+        before--;
+      }
+      if (before >= 0 && "×xX*".indexOf(text.charAt(before)) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What {@code \s} matches (without UNICODE_CHARACTER_CLASS). */
+  private static boolean isRegexSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
   }
 }
