@@ -33,20 +33,66 @@ final class EncodePlans {
   /** A composite element class's children, in writing order. */
   record Composite(List<Child> children) {}
 
-  /** A value's member name (also as written, quoted with its colon) and kind. */
-  record Target(String name, byte[] quotedName, ChildTypeEnum type) {}
+  /**
+   * A value's member name (also as written, quoted with its colon) and kind, for values of one class; and for a
+   * composite, that class's plan, kept here once looked up.
+   */
+  static final class Target {
+    private final Class<?> valueClass;
+    private final String name;
+    private final byte[] quotedName;
+    private final ChildTypeEnum type;
+    private volatile Composite plan;
+
+    Target(Class<?> valueClass, String name, byte[] quotedName, ChildTypeEnum type) {
+      this.valueClass = valueClass;
+      this.name = name;
+      this.quotedName = quotedName;
+      this.type = type;
+    }
+
+    Class<?> valueClass() {
+      return valueClass;
+    }
+
+    String name() {
+      return name;
+    }
+
+    byte[] quotedName() {
+      return quotedName;
+    }
+
+    ChildTypeEnum type() {
+      return type;
+    }
+
+    /** The plan of the value class (a composite one), from {@code plans} the first time. */
+    Composite plan(EncodePlans plans) {
+      Composite known = plan;
+      if (known == null) {
+        known = plans.of(valueClass.asSubclass(IBase.class));
+        plan = known;
+      }
+      return known;
+    }
+  }
 
   /** One child of a composite: its HAPI definition and, per value class met, the target. */
   static final class Child {
     private final Kind kind;
     private final BaseRuntimeChildDefinition definition;
+    private final BaseRuntimeChildDefinition.IAccessor accessor;
     private final boolean multiple;
     private final FhirContext ctx;
     private final Map<Class<?>, Target> targets = new ConcurrentHashMap<>();
+    /** The last target used: nearly every child holds values of one class, and a map look-up per value costs 7%. */
+    private volatile Target last;
 
     Child(Kind kind, BaseRuntimeChildDefinition definition, FhirContext ctx) {
       this.kind = kind;
       this.definition = definition;
+      this.accessor = definition == null ? null : definition.getAccessor();
       this.ctx = ctx;
       BaseRuntimeChildDefinition replaced = definition == null ? null : definition.getReplacedParentDefinition();
       // HAPI opens an array for a repeating child, or one that replaces a repeating one of a parent type.
@@ -58,8 +104,9 @@ final class EncodePlans {
       return kind;
     }
 
-    BaseRuntimeChildDefinition definition() {
-      return definition;
+    /** The child's values in an element (HAPI's accessor: the field, read by reflection). */
+    List<? extends IBase> values(IBase element) {
+      return accessor.getValues(element);
     }
 
     boolean multiple() {
@@ -67,10 +114,12 @@ final class EncodePlans {
     }
 
     Target target(Class<? extends IBase> valueClass) {
-      Target target = targets.get(valueClass);
-      if (target == null) {
-        target = targets.computeIfAbsent(valueClass, c -> resolve(definition, valueClass, ctx));
+      Target target = last;
+      if (target != null && target.valueClass() == valueClass) {
+        return target;
       }
+      target = targets.computeIfAbsent(valueClass, c -> resolve(definition, valueClass, ctx));
+      last = target;
       return target;
     }
   }
@@ -101,7 +150,7 @@ final class EncodePlans {
         String name = extension.getChildNameByDatatype(valueClass);
         BaseRuntimeElementDefinition<?> definition = extension.getChildElementDefinitionByDatatype(valueClass);
         // HAPI makes up a name when it has none, and fails without a definition: left to it.
-        return name == null || definition == null ? null : target(name, definition);
+        return name == null || definition == null ? null : target(valueClass, name, definition);
       });
     }
     if (target == null) {
@@ -159,10 +208,10 @@ final class EncodePlans {
     if (definition == null || name == null) {
       throw new LeanJsonEncoder.Unsupported(child.getElementName() + " with value class " + type.getName());
     }
-    return target(name, definition);
+    return target(type, name, definition);
   }
 
-  private static Target target(String name, BaseRuntimeElementDefinition<?> definition) {
-    return new Target(name, Utf8JsonOut.quotedName(name), definition.getChildType());
+  private static Target target(Class<?> type, String name, BaseRuntimeElementDefinition<?> definition) {
+    return new Target(type, name, Utf8JsonOut.quotedName(name), definition.getChildType());
   }
 }

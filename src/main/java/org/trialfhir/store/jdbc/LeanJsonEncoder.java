@@ -162,7 +162,7 @@ final class LeanJsonEncoder {
     }
 
     private void values(IBase element, EncodePlans.Child child) {
-      List<? extends IBase> values = child.definition().getAccessor().getValues(element);
+      List<? extends IBase> values = child.values(element);
       if (values.isEmpty()) {
         return;
       }
@@ -216,7 +216,7 @@ final class LeanJsonEncoder {
           return idValue((IdType) value, target);
         case COMPOSITE_DATATYPE:
         case RESOURCE_BLOCK:
-          return composite(value);
+          return composite(value, target);
         case PRIMITIVE_XHTML:
         case PRIMITIVE_XHTML_HL7ORG:
           if (value.isEmpty()) {
@@ -233,7 +233,7 @@ final class LeanJsonEncoder {
       }
     }
 
-    private boolean composite(IBase value) {
+    private boolean composite(IBase value, EncodePlans.Target target) {
       if (value instanceof Reference reference) {
         checkReference(reference);
       } else if (value instanceof Meta meta) {
@@ -241,7 +241,7 @@ final class LeanJsonEncoder {
       }
       long mark = out.mark();
       out.beginObject();
-      if (!members(value, plans.of(value.getClass()))) {
+      if (!members(value, target.plan(plans))) {
         out.rewind(mark);
         if (!value.isEmpty()) {
           // HAPI would write {} for an element that is not empty yet has nothing it writes.
@@ -340,14 +340,18 @@ final class LeanJsonEncoder {
         boolean opened = false;
         for (Extension extension : extensions) {
           // HAPI's filter for extensions (not for modifier ones): no value and no nested extension.
-          if (extension == null || (isEmpty(extension.getValue()) && extension.getExtension().isEmpty())) {
+          if (extension == null) {
+            continue;
+          }
+          boolean noValue = isEmpty(extension.getValue());
+          if (noValue && extension.getExtension().isEmpty()) {
             continue;
           }
           if (!opened) {
             out.beginArray(EXTENSION);
             opened = true;
           }
-          extension(extension);
+          extension(extension, noValue);
         }
         if (opened) {
           out.endArray();
@@ -363,7 +367,7 @@ final class LeanJsonEncoder {
             out.beginArray(MODIFIER_EXTENSION);
             opened = true;
           }
-          extension(extension);
+          extension(extension, isEmpty(extension.getValue()));
         }
         if (opened) {
           out.endArray();
@@ -371,7 +375,8 @@ final class LeanJsonEncoder {
       }
     }
 
-    private void extension(Extension extension) {
+    /** One extension, as HAPI writes an undeclared one; {@code noValue} is whether its value is absent or empty. */
+    private void extension(Extension extension, boolean noValue) {
       out.beginObject();
       String elementId = extension.getId();
       if (isNotBlank(elementId)) {
@@ -385,7 +390,6 @@ final class LeanJsonEncoder {
       out.name(URL);
       out.string(url);
       IBase value = extension.getValue();
-      boolean noValue = isEmpty(value);
       List<Extension> nested = extension.getExtension();
       if (noValue == nested.isEmpty()) {
         // HAPI's error handler is told of both cases; its output for them is left to it.
@@ -397,7 +401,7 @@ final class LeanJsonEncoder {
           if (next == null) {
             throw new Unsupported("null nested extension");
           }
-          extension(next);
+          extension(next, isEmpty(next.getValue()));
         }
         out.endArray();
       } else {
