@@ -38,17 +38,25 @@ final class Utf8JsonOut {
     ESCAPES['\r'] = 'r';
   }
 
+  /** A buffer grown past this by a large resource is let go at the next reset rather than kept by its thread. */
+  private static final int KEPT_CAPACITY = 1 << 20;
+
+  private final int capacity;
   private byte[] buf;
   private int len;
   /** Whether the next member or array item needs a comma before it. */
   private boolean afterValue;
 
   Utf8JsonOut(int capacity) {
+    this.capacity = capacity;
     buf = new byte[capacity];
   }
 
   /** Empties the buffer for the next resource (it keeps its capacity: one buffer serves a thread's encodings). */
   void reset() {
+    if (buf.length > KEPT_CAPACITY) {
+      buf = new byte[capacity];
+    }
     len = 0;
     afterValue = false;
   }
@@ -154,12 +162,16 @@ final class Utf8JsonOut {
   void string(String value) {
     separate();
     int n = value.length();
-    // At most 6 bytes a character (an escape); a surrogate pair takes 4 for 2.
-    ensure(n * 6 + 2);
+    put((byte) '"');
     byte[] b = buf;
     int at = len;
-    b[at++] = '"';
     for (int i = 0; i < n; i++) {
+      if (b.length - at < 6) {
+        // At most 6 bytes a character (an escape; a surrogate pair takes 4 for 2), room made as the string goes.
+        len = at;
+        ensure(Math.min(n - i, 4096) * 6 + 1);
+        b = buf;
+      }
       char c = value.charAt(i);
       if (c < 128) {
         int escape = ESCAPES[c];
@@ -193,8 +205,8 @@ final class Utf8JsonOut {
         throw new UnpairedSurrogate();
       }
     }
-    b[at++] = '"';
     len = at;
+    put((byte) '"');
     afterValue = true;
   }
 
