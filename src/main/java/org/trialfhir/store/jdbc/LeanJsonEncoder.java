@@ -127,7 +127,7 @@ final class LeanJsonEncoder {
       String idPart = id.getIdPart();
       if (isNotBlank(idPart) && !id.getValue().startsWith("urn:")) {
         // HAPI writes "_id" for an id with extensions or comments, and a version into meta.versionId.
-        if (id.hasExtension() || id.hasFormatComment() || id.hasVersionIdPart()) {
+        if (!id.getExtension().isEmpty() || id.hasFormatComment() || id.hasVersionIdPart()) {
           throw new Unsupported("resource id with extensions, comments or a version");
         }
         out.name(ID);
