@@ -145,7 +145,7 @@ class ResourceCodecTest {
   }
 
   /** A study with what escapes, nests or converts awkwardly, and its narrative. */
-  private static ResearchStudy awkwardStudy() {
+  static ResearchStudy awkwardStudy() {
     String awkward = "\"quoted\" back\\slash / tab\t new\nline \r \u0001\u001f \u2028 <script>&amp;</script> "
         + "it's 😀 中文 é \u00a0 lone \ud800 high";
     ResearchStudy study = new ResearchStudy();
@@ -177,7 +177,7 @@ class ResourceCodecTest {
    * contained resource, an extension and a primitive's extension), unpaired surrogates (which a character encoder
    * turns into ?), integers at their limits, and a narrative with character references.
    */
-  private static ActivityDefinition awkwardActivity() {
+  static ActivityDefinition awkwardActivity() {
     ActivityDefinition activity = new ActivityDefinition();
     activity.setId("awkward-activity");
     activity.setStatus(Enumerations.PublicationStatus.ACTIVE).setExperimental(false);
