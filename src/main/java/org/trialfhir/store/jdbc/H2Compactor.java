@@ -14,6 +14,7 @@ import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreTool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,8 @@ final class H2Compactor {
   /** The file's size when the store opened; {@link Long#MAX_VALUE} if it could not be read (never "grown"). */
   private long sizeAtOpen = Long.MAX_VALUE;
   private boolean failing;
+  /** The file {@link #rewrite} copies, known while the store is open; null when it should not be rewritten. */
+  private String fileName;
 
   private H2Compactor(HikariDataSource dataSource) {
     this.dataSource = dataSource;
@@ -124,6 +127,7 @@ final class H2Compactor {
     try (Connection c = dataSource.getConnection()) {
       MVStore store = mvStore(c);
       boolean rewrite = store != null && !store.isClosed() && (mostlyDead(store) || grown(store)) && onlyPool(c);
+      fileName = rewrite ? store.getFileStore().getFileName() : null;
       c.commit();
       return rewrite;
     } catch (SQLException | RuntimeException e) {
@@ -133,19 +137,31 @@ final class H2Compactor {
   }
 
   /**
-   * Rewrites the file with its live data only ({@code SHUTDOWN COMPACT}), on a connection of its own after the pool
-   * closed (the pool would reset its connections on a database shut down under it). Its cost is one copy of the live
-   * data, once per import; H2 writes the copy aside and then moves it over the file, so a failure leaves the file as
-   * it was.
+   * Rewrites the file with its live data only, after the pool closed (the pool would reset its connections on a
+   * database shut down under it): the database is shut down as usual, then its file copied by {@link
+   * MVStoreTool#compact(String, boolean)}, the copy H2's {@code SHUTDOWN COMPACT} makes, but without compressing the
+   * pages. Our content is already compressed (zstd), so page compression (LZF) saved 8% of the file at 10,000 trials and
+   * took three quarters of the copy's time (about 55 of the 70 seconds at 500,000 trials, on one thread); pages read
+   * later are not decompressed either. Its cost is one copy of the live data, once per import; the copy is written aside
+   * and then moved over the file, so a failure leaves the file as it was.
    */
   void rewrite() {
     try (Connection c = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
         dataSource.getPassword()); Statement s = c.createStatement()) {
-      s.execute("SHUTDOWN COMPACT");
+      s.execute("SHUTDOWN");
     } catch (SQLException e) {
       if (e.getErrorCode() != ErrorCode.DATABASE_CALLED_AT_SHUTDOWN) {
-        LOG.warn("H2 compaction at close failed (the file is as before): {}", e.toString());
+        LOG.warn("H2 shutdown before the rewrite failed (the file is left as it is): {}", e.toString());
+        return;
       }
+    }
+    if (fileName == null) {
+      return;
+    }
+    try {
+      MVStoreTool.compact(fileName, false);
+    } catch (RuntimeException e) {
+      LOG.warn("H2 compaction at close failed (the file is as before): {}", e.toString());
     }
   }
 
