@@ -2,6 +2,7 @@ package org.trialfhir.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,18 +10,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
-import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.RandomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an embedded H2 file near the size of its live data: every second, rewrites the pages still live in the
  * emptiest chunks of the file, so the space of those chunks is reused by later commits; at close, after a large
- * import, rewrites what is still dead in place and truncates the file.
+ * import, rewrites the whole file with its live data only.
  *
  * <p>H2 writes each commit as a new chunk and leaves the replaced pages of older chunks dead in the file. Its own
  * background thread rewrites such chunks only when commits are delayed ({@code WRITE_DELAY} above 0); with
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * #BYTES_PER_PASS} bytes, so a commit waits at most for one short pass. Chunks replaced in the last {@value
  * #RETENTION_SECONDS} seconds are neither reused nor rewritten (H2's RETENTION_TIME, kept at its default so that a
  * file whose last writes the disk reordered still opens), so the file runs ahead of its live data by what the last
- * 45 seconds wrote; the compaction at close takes that back.
+ * 45 seconds wrote; the rewrite at close takes that back.
  */
 final class H2Compactor {
   private static final Logger LOG = LoggerFactory.getLogger(H2Compactor.class);
@@ -44,10 +44,6 @@ final class H2Compactor {
   static final int RETENTION_SECONDS = 45;
   /** Smaller files are left as they are at close: a copy would save little. */
   static final long MIN_COMPACT_BYTES = 1024 * 1024;
-  /** At close, chunks less full than this are rewritten (H2's own default for the compaction at close). */
-  static final int CLOSE_FILL_RATE = 90;
-  /** The MVStore map the close touches to move the store's version on; dropped before the close ends. */
-  private static final String CLOSE_STEP_MAP = "trialfhir.compactor.step";
 
   private final HikariDataSource dataSource;
   private final ScheduledExecutorService timer;
@@ -73,7 +69,7 @@ final class H2Compactor {
         compactor.sizeAtOpen = store.getFileStore().size();
       }
     } catch (SQLException e) {
-      LOG.warn("cannot measure the H2 file at open (no compaction at close for growth): {}", e.toString());
+      LOG.warn("cannot measure the H2 file at open (no rewrite at close for growth): {}", e.toString());
     }
     compactor.timer.scheduleWithFixedDelay(compactor::pass, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
     return compactor;
@@ -113,11 +109,12 @@ final class H2Compactor {
 
   /**
    * Stops the passes, waiting for one under way to end (an interrupt inside H2's file I/O would close the file under
-   * the database), then, when less than two thirds of the file is live data or it grew by half since the store opened,
-   * and no other pool in this JVM uses the database, compacts it in place ({@link #compactInPlace}). That is the state
-   * a large import leaves, its last {@value #RETENTION_SECONDS} seconds of replaced pages not yet reusable.
+   * the database), and returns whether the file should be rewritten once the pool is closed ({@link #rewrite}): when
+   * less than two thirds of it is live data or it grew by half since the store opened, and no other pool in this JVM
+   * uses the database. That is the state a large
+   * import leaves, its last {@value #RETENTION_SECONDS} seconds of replaced pages not yet reusable.
    */
-  void stop() {
+  boolean stop() {
     timer.shutdown();
     try {
       timer.awaitTermination(10, TimeUnit.SECONDS);
@@ -126,43 +123,29 @@ final class H2Compactor {
     }
     try (Connection c = dataSource.getConnection()) {
       MVStore store = mvStore(c);
-      boolean compact = store != null && !store.isClosed() && (mostlyDead(store) || grown(store)) && onlyPool(c);
+      boolean rewrite = store != null && !store.isClosed() && (mostlyDead(store) || grown(store)) && onlyPool(c);
       c.commit();
-      if (compact) {
-        compactInPlace(store);
-      }
+      return rewrite;
     } catch (SQLException | RuntimeException e) {
-      LOG.warn("cannot compact the H2 file at close (left as it is): {}", e.toString());
+      LOG.warn("cannot measure the H2 file at close (left as it is): {}", e.toString());
+      return false;
     }
   }
 
   /**
-   * Rewrites the live pages of the chunks under {@value #CLOSE_FILL_RATE}% full, then moves the chunks at the end of
-   * the file into the holes that leaves and truncates it: the file keeps its live data and what little is dead in the
-   * chunks over that fill rate. Before stop 16 the close copied the whole file ({@code SHUTDOWN COMPACT}, one thread:
-   * some 70 s for the 5.6 GB file of 500,000 trials) although the passes had kept all but the import's last {@value
-   * #RETENTION_SECONDS} seconds compact; this rewrites only what is dead. Nothing else writes the file now (see {@link
-   * #stop}), so nothing is retained: no time ({@code RETENTION_TIME}) and no older versions, and H2 counts a page
-   * replaced as dead once the store's version has moved past it. A compaction's own commit moves the version, but
-   * the last one's pages would wait, so a map of this class's own, dropped at the end, is touched before each step.
-   * Every step is H2's own (what its close does for up to 200 ms), synced before the next.
+   * Rewrites the file with its live data only ({@code SHUTDOWN COMPACT}), on a connection of its own after the pool
+   * closed (the pool would reset its connections on a database shut down under it). Its cost is one copy of the live
+   * data, once per import; H2 writes the copy aside and then moves it over the file, so a failure leaves the file as
+   * it was.
    */
-  static void compactInPlace(MVStore store) {
-    store.setRetentionTime(0);
-    store.setVersionsToKeep(0);
-    MVMap<Integer, Integer> step = store.openMap(CLOSE_STEP_MAP);
-    try {
-      for (int round = 0, idle = 0; idle < 2; round++) {
-        step.put(0, round);
-        store.commit();
-        idle = store.compact(CLOSE_FILL_RATE, BYTES_PER_PASS) ? 0 : idle + 1;
+  void rewrite() {
+    try (Connection c = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
+        dataSource.getPassword()); Statement s = c.createStatement()) {
+      s.execute("SHUTDOWN COMPACT");
+    } catch (SQLException e) {
+      if (e.getErrorCode() != ErrorCode.DATABASE_CALLED_AT_SHUTDOWN) {
+        LOG.warn("H2 compaction at close failed (the file is as before): {}", e.toString());
       }
-    } finally {
-      store.removeMap(step);
-      store.commit();
-    }
-    if (store.getFileStore() instanceof RandomAccessStore file) {
-      file.compactMoveChunks(100, Long.MAX_VALUE, store);
     }
   }
 
@@ -181,7 +164,7 @@ final class H2Compactor {
    * Whether the file grew by half since the store opened: a bulk load. H2 accounts for the pages a commit replaced
    * some time after it, so right after a fast import (200 trials in under a second once the JIT is warm) its fill
    * rates still count most replaced pages as live, and {@link #mostlyDead} misses a file more than half dead. A run
-   * that grew the file this much is worth the compaction at close.
+   * that grew the file this much is worth the one copy of its live data that the rewrite costs.
    */
   private boolean grown(MVStore store) {
     long size = store.getFileStore().size();

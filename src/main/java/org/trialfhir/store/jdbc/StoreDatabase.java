@@ -204,9 +204,9 @@ final class StoreDatabase implements AutoCloseable {
   }
 
   /**
-   * Compacts the H2 file if the compactor finds it worth it, then closes the pool. Synchronized and once only: on a
+   * Closes the pool, then rewrites the H2 file if the compactor asks for it. Synchronized and once only: on a
    * SIGTERM, serve closes the store from its main thread and from the store's exit hook at once, and the JVM halts
-   * when the hooks end — a hook that found the pool closed and returned would cut short the other close's compaction.
+   * when the hooks end — a hook that found the pool closed and returned would cut short the other close's rewrite.
    */
   @Override
   public synchronized void close() {
@@ -214,9 +214,10 @@ final class StoreDatabase implements AutoCloseable {
       return;
     }
     closed = true;
-    if (compactor != null) {
-      compactor.stop();
-    }
+    boolean rewrite = compactor != null && compactor.stop();
     dataSource.close();
+    if (rewrite) {
+      compactor.rewrite();
+    }
   }
 }
