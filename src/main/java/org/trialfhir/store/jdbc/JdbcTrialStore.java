@@ -274,7 +274,8 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
 
   /**
    * The current rows of {@code ids} for a database this JVM alone writes, one at a time: those {@link #known} since
-   * the last write (when the feed is still where it left it), the others read without locks.
+   * the last write (when the feed is still where it left it), none for those known to be absent, the others read
+   * without locks.
    */
   private Map<String, Map<String, Current>> currentKnown(Connection c, SortedMap<String, SortedSet<String>> ids,
       long lastSeq) throws SQLException {
@@ -286,7 +287,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
         Current row = known.get(type.getKey(), id);
         if (row != null) {
           current.computeIfAbsent(type.getKey(), t -> new HashMap<>()).put(id, row);
-        } else {
+        } else if (!known.absent(type.getKey(), id)) {
           unknown.computeIfAbsent(type.getKey(), t -> new ArrayList<>()).add(id);
         }
       }

@@ -13,6 +13,12 @@ import org.trialfhir.store.jdbc.VersionWrites.Current;
  *
  * <p>Valid only while the feed has not moved since ({@link #validAt}): another store on the same database in this
  * JVM writes through the same gate, and moves the feed. Guarded by that gate; bounded, least recently used first out.
+ *
+ * <p>When the rows were followed from an empty database (feed position 0), every resource it holds was written by this
+ * store and added to {@link #stored}, so a resource not there has no row, and a write need not look for it: most of a
+ * bulk import's resources are new (each such lookup, a statement finding nothing, was some 13% of the writer at
+ * 100,000 trials, stop 15). Once the feed moves under it or a transaction fails, that knowledge is gone for good
+ * (whoever else wrote is not in the filter).
  */
 final class KnownCurrent {
   /** Rows kept: some 16 MB; the shared resources of a registry are far fewer. */
@@ -28,12 +34,24 @@ final class KnownCurrent {
   };
   /** The feed position the rows are current at; -1 when nothing is known. */
   private long seq = -1;
+  /** Every resource the database holds, when known since it was empty; null otherwise. */
+  private StoredIds stored;
 
   /** Forgets everything unless the feed is still at the position the rows were known at. */
   void validAt(long lastSeq) {
     if (lastSeq != seq) {
       forget();
+      if (lastSeq == 0) {
+        // No write was ever committed (every write takes a feed number): the database holds no resource.
+        stored = new StoredIds();
+        seq = 0;
+      }
     }
+  }
+
+  /** Whether the resource is known to have no row (false says nothing of whether it has one). */
+  boolean absent(String type, String id) {
+    return stored != null && !stored.mightHold(type, id);
   }
 
   /** The row of a resource as last known, or null when not known (which says nothing of whether it exists). */
@@ -46,6 +64,9 @@ final class KnownCurrent {
     for (Map.Entry<String, Map<String, Current>> ofType : current.entrySet()) {
       for (Map.Entry<String, Current> row : ofType.getValue().entrySet()) {
         rows.put(new Key(ofType.getKey(), row.getKey()), row.getValue());
+        if (stored != null) {
+          stored.add(ofType.getKey(), row.getKey());
+        }
       }
     }
     seq = lastSeq;
@@ -55,6 +76,7 @@ final class KnownCurrent {
   void forget() {
     rows.clear();
     seq = -1;
+    stored = null;
   }
 
   int size() {

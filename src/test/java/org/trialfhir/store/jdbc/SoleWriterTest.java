@@ -61,9 +61,64 @@ class SoleWriterTest {
     }
   }
 
+  /**
+   * From an empty database the writer looks up no resource it never wrote ({@link KnownCurrent#absent}); one another
+   * store in this JVM created meanwhile moved the feed, so it is looked up and updated, not created again.
+   */
+  @Test
+  void aResourceAnotherStoreCreatedIsUpdatedNotCreatedAgain() {
+    Path data = dir.resolve("data");
+    try (JdbcTrialStore first = new JdbcTrialStore(StoreDatabase.h2(data), FhirContext.forR4Cached(),
+        Clock.systemUTC());
+        JdbcTrialStore second = new JdbcTrialStore(StoreDatabase.h2(data), FhirContext.forR4Cached(),
+            Clock.systemUTC())) {
+      first.put(List.of(organization("org-b", "Site")));
+      second.put(List.of(organization("org-a", "Sponsor")));
+
+      TrialStore.WriteResult written = first.apply(List.of(new TrialStore.Upsert(organization("org-a", "Sponsor, renamed"))));
+
+      assertEquals(new TrialStore.Applied("Organization", "org-a", TrialStore.Action.UPDATED, 2),
+          written.applied().get(0));
+      assertEquals(List.of(1, 2), first.history("Organization", "org-a").stream()
+          .map(TrialStore.Version::versionId).toList());
+    }
+  }
+
+  /**
+   * A resource created without moving the change feed (no trialfhir writer does that) is missing from what the
+   * writer knows was stored: its first version clashes with the one that exists, the write is retried with the rows
+   * read again, and the resource gets the next version.
+   */
+  @Test
+  void aResourceCreatedBehindTheWritersBackIsFoundOnTheRetryNotOverwritten() throws SQLException {
+    Path data = dir.resolve("data");
+    try (JdbcTrialStore store = new JdbcTrialStore(StoreDatabase.h2(data), FhirContext.forR4Cached(),
+        Clock.systemUTC())) {
+      store.put(List.of(organization("org-b", "Site")));
+      try (Connection c = DriverManager.getConnection(
+          "jdbc:h2:file:" + data.toAbsolutePath().resolve(StoreDatabase.H2_FILE), "sa", "");
+          Statement s = c.createStatement()) {
+        s.executeUpdate("INSERT INTO resource_version (res_type, res_id, version_id, last_updated, deleted,"
+            + " content_sha256, content, change_seq, change_ord) SELECT 'Organization', 'org-a', 1, last_updated,"
+            + " deleted, content_sha256, content, change_seq, 1 FROM resource_version WHERE res_id = 'org-b'");
+        s.executeUpdate("INSERT INTO resource_current (res_type, res_id, version_id, deleted, content_sha256)"
+            + " SELECT 'Organization', 'org-a', 1, deleted, content_sha256 FROM resource_current WHERE res_id = 'org-b'");
+      }
+
+      TrialStore.WriteResult written = store.apply(List.of(new TrialStore.Upsert(organization("org-a", "Sponsor"))));
+
+      assertEquals(new TrialStore.Applied("Organization", "org-a", TrialStore.Action.UPDATED, 2),
+          written.applied().get(0));
+    }
+  }
+
   private static Organization organization(String name) {
+    return organization("org-a", name);
+  }
+
+  private static Organization organization(String id, String name) {
     Organization organization = new Organization().setName(name);
-    organization.setId("org-a");
+    organization.setId(id);
     return organization;
   }
 }
