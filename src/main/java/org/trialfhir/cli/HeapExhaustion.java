@@ -15,14 +15,14 @@ final class HeapExhaustion {
 
   private HeapExhaustion() {}
 
-  /** Ends the process, with the hint, when any thread's uncaught error is an {@link OutOfMemoryError}. */
+  /** Ends the process, with the hint, when an uncaught error is or was caused by an {@link OutOfMemoryError}. */
   static void endProcessOnUncaught() {
     if (!INSTALLED.compareAndSet(false, true)) {
       return;  // once per process: servers started again in one JVM (tests) must not stack handlers
     }
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
-      if (error instanceof OutOfMemoryError) {
+      if (causes(error)) {
         report("thread " + thread.getName());
         Runtime.getRuntime().halt(EXIT_STATUS);
       } else if (previous != null) {

@@ -77,9 +77,14 @@ final class ServeCommand implements Callable<Integer> {
     HeapExhaustion.endProcessOnUncaught();
     try {
       return started();
-    } catch (OutOfMemoryError e) {
-      HeapExhaustion.report("while starting");
-      return HeapExhaustion.EXIT_STATUS;
+    } catch (RuntimeException | Error e) {
+      // The error can come wrapped: a class loaded through a ServiceLoader (Flyway's plugins) that runs out of heap
+      // fails as a ServiceConfigurationError caused by the OutOfMemoryError.
+      if (HeapExhaustion.causes(e)) {
+        HeapExhaustion.report("while starting");
+        return HeapExhaustion.EXIT_STATUS;
+      }
+      throw e;
     }
   }
 
