@@ -180,7 +180,12 @@ public final class ResourceIds {
 
   /** Whether the id is 1 to 50 of [A-Za-z0-9-.]: every resource of a trial derives its id from it. */
   private static boolean isRegistryId(String id) {
-    if (id.isEmpty() || id.length() > 50) {
+    return hasIdCharacters(id, 50);
+  }
+
+  /** Whether the text is 1 to {@code maxLength} characters of FHIR's id alphabet, [A-Za-z0-9-.]. */
+  public static boolean hasIdCharacters(String id, int maxLength) {
+    if (id.isEmpty() || id.length() > maxLength) {
       return false;
     }
     for (int i = 0; i < id.length(); i++) {

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.mapping.ResourceIds;
 import org.trialfhir.server.search.EntryStandIns;
 import org.trialfhir.store.TrialStore;
 
@@ -156,16 +157,7 @@ final class PlainReads {
    * no further segment and no path parameter.
    */
   private static boolean isPlainId(String id) {
-    if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
-        return false;
-      }
-    }
-    return true;
+    return ResourceIds.hasIdCharacters(id, MAX_ID_LENGTH);
   }
 
   /** As {@code RestfulServer.handleRequest} decides it. */
