@@ -58,14 +58,14 @@ public final class ScheduleExtractor {
       "(\\d+(?:\\.\\d+)?)(?:\\s*(?:-|–|to)\\s*(\\d+(?:\\.\\d+)?))?\\s*((?:mg|g|µg|mcg)\\s*/\\s*(?:m\\s*\\^?\\s*2|m²|kg))"
           + "(?:\\s*/\\s*(?:day|d)\\b)?",
       Pattern.CASE_INSENSITIVE);
-  private static final Pattern DAY_RANGE = Pattern.compile(
+  static final Pattern DAY_RANGE = Pattern.compile(
       "\\bdays?\\s*(-?\\s?\\d{1,3})\\s*(?:to|through|-|–|~)\\s*(-?\\s?\\d{1,3})\\b", Pattern.CASE_INSENSITIVE);
-  private static final Pattern D_RANGE = Pattern.compile(
+  static final Pattern D_RANGE = Pattern.compile(
       "\\bD\\s*(-\\s*\\d{1,3})\\s*[~～]\\s*D\\s*(-\\s*\\d{1,3})");
-  private static final Pattern DAY_ONE = Pattern.compile("\\bday\\s*(-?\\s?\\d{1,3})\\b(?!\\s*(?:to|through|–|~|-\\s*-?\\d))",
+  static final Pattern DAY_ONE = Pattern.compile("\\bday\\s*(-?\\s?\\d{1,3})\\b(?!\\s*(?:to|through|–|~|-\\s*-?\\d))",
       Pattern.CASE_INSENSITIVE);
-  private static final Pattern D_ONE = Pattern.compile("\\bD(-?\\d{1,3})\\b");
-  private static final Pattern DURATION = Pattern.compile(
+  static final Pattern D_ONE = Pattern.compile("\\bD(-?\\d{1,3})\\b");
+  static final Pattern DURATION = Pattern.compile(
       "\\bover\\s+(?:a\\s+)?(?:duration\\s+of\\s+|period\\s+of\\s+)?(\\d+)(?:\\s*(?:-|–|to)\\s*(\\d+))?[\\s-]*"
           + "(minutes?|mins?|hours?|hrs?)\\b",
       Pattern.CASE_INSENSITIVE);

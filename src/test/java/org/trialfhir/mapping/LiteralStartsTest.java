@@ -9,21 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** LiteralStarts.find gives the matches Matcher.find gives, for the patterns ScheduleExtractor uses it with. */
+/** LiteralStarts.find gives the matches Matcher.find gives, for ScheduleExtractor's own patterns (not copies). */
 class LiteralStartsTest {
-  // ScheduleExtractor's patterns, and the word each match starts with.
-  private static final Pattern DAY_RANGE = Pattern.compile(
-      "\\bdays?\\s*(-?\\s?\\d{1,3})\\s*(?:to|through|-|–|~)\\s*(-?\\s?\\d{1,3})\\b", Pattern.CASE_INSENSITIVE);
-  private static final Pattern D_RANGE = Pattern.compile(
-      "\\bD\\s*(-\\s*\\d{1,3})\\s*[~～]\\s*D\\s*(-\\s*\\d{1,3})");
-  private static final Pattern DAY_ONE = Pattern.compile("\\bday\\s*(-?\\s?\\d{1,3})\\b(?!\\s*(?:to|through|–|~|-\\s*-?\\d))",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern D_ONE = Pattern.compile("\\bD(-?\\d{1,3})\\b");
-  private static final Pattern DURATION = Pattern.compile(
-      "\\bover\\s+(?:a\\s+)?(?:duration\\s+of\\s+|period\\s+of\\s+)?(\\d+)(?:\\s*(?:-|–|to)\\s*(\\d+))?[\\s-]*"
-          + "(minutes?|mins?|hours?|hrs?)\\b",
-      Pattern.CASE_INSENSITIVE);
-
   private static final String[][] TEMPLATE = {{"day", "Days", "D", "over ", "Over a period of ", " "},
       {"", " ", "-", "- "}, {"1", "-2", "14", "100"}, {" ", "", "~", " to ", "–", "-", " through "},
       {"", "D", "D-", "-", "- "}, {"3", "7", "28", "1000"}, {"", " minutes", "hrs", "-hour", "x"}};
@@ -60,8 +47,8 @@ class LiteralStartsTest {
     String[] tokens = {"day", "Day", "DAYS", "days", "dAy", "D", "d", "D-", "-", " ", "  ", "\t", "0", "1", "7", "12",
         "123", "1234", "to", "through", "–", "~", "～", "over", "Over", "a", "duration of", "period", "of", "minutes",
         "min", "hours", "hrs", "h", "_", "é", "x", "Ｄ", "\u0301", ".", ",", "(", ")", "today", "Monday", "D0"};
-    Object[][] cases = {{DAY_RANGE, "day", true}, {D_RANGE, "D", false}, {DAY_ONE, "day", true},
-        {D_ONE, "D", false}, {DURATION, "over", true}};
+    Object[][] cases = {{ScheduleExtractor.DAY_RANGE, "day", true}, {ScheduleExtractor.D_RANGE, "D", false}, {ScheduleExtractor.DAY_ONE, "day", true},
+        {ScheduleExtractor.D_ONE, "D", false}, {ScheduleExtractor.DURATION, "over", true}};
     int matches = 0;
     for (int n = 0; n < 30_000; n++) {
       StringBuilder text = new StringBuilder();
