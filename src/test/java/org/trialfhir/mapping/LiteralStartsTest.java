@@ -47,8 +47,9 @@ class LiteralStartsTest {
     String[] tokens = {"day", "Day", "DAYS", "days", "dAy", "D", "d", "D-", "-", " ", "  ", "\t", "0", "1", "7", "12",
         "123", "1234", "to", "through", "–", "~", "～", "over", "Over", "a", "duration of", "period", "of", "minutes",
         "min", "hours", "hrs", "h", "_", "é", "x", "Ｄ", "\u0301", ".", ",", "(", ")", "today", "Monday", "D0"};
-    Object[][] cases = {{ScheduleExtractor.DAY_RANGE, "day", true}, {ScheduleExtractor.D_RANGE, "D", false}, {ScheduleExtractor.DAY_ONE, "day", true},
-        {ScheduleExtractor.D_ONE, "D", false}, {ScheduleExtractor.DURATION, "over", true}};
+    Object[][] cases = {{ScheduleExtractor.DAY_RANGE, "day", true}, {ScheduleExtractor.D_RANGE, "D", false},
+        {ScheduleExtractor.DAY_ONE, "day", true}, {ScheduleExtractor.D_ONE, "D", false},
+        {ScheduleExtractor.DURATION, "over", true}};
     int matches = 0;
     for (int n = 0; n < 30_000; n++) {
       StringBuilder text = new StringBuilder();
