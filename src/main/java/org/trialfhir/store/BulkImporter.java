@@ -25,7 +25,8 @@ import org.trialfhir.source.TrialReaders;
  * or none) and its write prepared on a pool of threads, while the calling thread commits the ready trials in groups,
  * several per transaction ({@link TrialStore#applyAll}), so the cost of a commit is shared. A trial is stored whole or not at all: when a group's
  * transaction fails, its trials are written again one by one, so only the trial at fault fails, named with its file.
- * Each file's outcome is reported as soon as its trial is committed.
+ * Each file's outcome is reported as soon as its trial is committed. The files are read a little ahead of the workers
+ * ({@link ReadAhead}), so a corpus that is not in the page cache keeps them converting rather than waiting on the disk.
  */
 public final class BulkImporter {
   /**
@@ -101,10 +102,21 @@ public final class BulkImporter {
       return thread;
     });
     Outcome[] outcomes = new Outcome[files.size()];
+    ReadAhead ahead = new ReadAhead(files, ReadAhead.AHEAD, ReadAhead.MAX_BYTES, "trialfhir-import-read");
     try {
       for (int i = 0; i < files.size(); i++) {
         int index = i;
-        pool.execute(() -> offer(ready, convert(index, files.get(index))));
+        pool.execute(() -> {
+          byte[] bytes;
+          try {
+            bytes = ahead.take(index);
+          } catch (InterruptedException e) {
+            // The pool is being shut down: the import was interrupted and nobody waits for this file any more.
+            Thread.currentThread().interrupt();
+            return;
+          }
+          offer(ready, convert(index, files.get(index), bytes));
+        });
       }
       for (int done = 0; done < files.size(); ) {
         List<Ready> group = gather(ready, files.size() - done);
@@ -121,6 +133,7 @@ public final class BulkImporter {
       throw new IllegalStateException("import interrupted", e);
     } finally {
       pool.shutdownNow();
+      ahead.close();
     }
   }
 
@@ -158,11 +171,14 @@ public final class BulkImporter {
     }
   }
 
-  /** Reads, converts, validates and prepares one file; every failure becomes its outcome, so the writer hears of it. */
-  private Ready convert(int index, Path file) {
+  /**
+   * Converts, validates and prepares one file, from its {@code bytes} when read ahead (null: reads it here); every
+   * failure becomes its outcome, so the writer hears of it.
+   */
+  private Ready convert(int index, Path file, byte[] bytes) {
     String source = file.toString();
     try {
-      TrialImporter.Loaded loaded = importer.load(file, readers::read);
+      TrialImporter.Loaded loaded = importer.load(file, f -> bytes == null ? readers.read(f) : readers.read(bytes));
       boolean validate = loaded.failure() == null && chosen(index);
       if (validate) {
         loaded = TrialImporter.validated(loaded, validation.validator());
