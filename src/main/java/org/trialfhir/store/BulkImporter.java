@@ -15,9 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.mapping.TrialBundleMapper;
 import org.trialfhir.source.TrialReaders;
 
 /**
@@ -84,7 +86,16 @@ public final class BulkImporter {
   }
 
   public BulkImporter(FhirContext ctx, TrialStore store, Validation validation) {
-    this.importer = new TrialImporter(ctx, store);
+    this(new TrialImporter(ctx, store), store, validation);
+  }
+
+  /** {@code mapper} gives the mapper once the first file is converted (e.g. {@link TrialImporter#mapperBuiltAhead}). */
+  public BulkImporter(FhirContext ctx, TrialStore store, Validation validation, Supplier<TrialBundleMapper> mapper) {
+    this(new TrialImporter(ctx, store, mapper), store, validation);
+  }
+
+  private BulkImporter(TrialImporter importer, TrialStore store, Validation validation) {
+    this.importer = importer;
     this.store = store;
     this.validation = validation;
   }
