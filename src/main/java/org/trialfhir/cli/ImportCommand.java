@@ -9,11 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.trialfhir.mapping.TrialBundleMapper;
 import org.trialfhir.store.BulkImporter;
 import org.trialfhir.store.BulkImporter.Outcome;
 import org.trialfhir.store.BulkImporter.Result;
 import org.trialfhir.store.BulkImporter.Validation;
+import org.trialfhir.store.InBackground;
 import org.trialfhir.store.RecordFiles;
+import org.trialfhir.store.TrialImporter;
 import org.trialfhir.store.jdbc.JdbcTrialStore;
 import org.trialfhir.store.jdbc.StoreException;
 import org.trialfhir.validation.ProfileValidator;
@@ -78,22 +82,19 @@ final class ImportCommand implements Callable<Integer> {
     } else if (validateSample != null && validateSample < 1) {
       throw new ParameterException(spec.commandLine(), "--validate-sample takes a number of files from 1 up");
     }
-    List<Path> files = new ArrayList<>();
-    List<Outcome> missing = new ArrayList<>();
-    for (Path input : inputs) {
-      if (Files.isDirectory(input)) {
-        files.addAll(RecordFiles.under(input));
-      } else if (Files.isRegularFile(input)) {
-        files.add(input);
-      } else {
-        missing.add(new Outcome(input.toString(), null, Result.FAILED, "no such file or directory", false));
-      }
-    }
-    List<Outcome> outcomes = new ArrayList<>(missing);
+    // Start-up is single-threaded work on a machine with cores to spare: the mapper is built and the files are
+    // listed (seconds for a registry-sized corpus) while the store opens.
+    FhirContext ctx = FhirContext.forR4Cached();
+    Supplier<TrialBundleMapper> mapper = TrialImporter.mapperBuiltAhead(ctx);
+    Supplier<Inputs> listing = InBackground.start("trialfhir-list", () -> Inputs.list(inputs));
+    List<Outcome> outcomes = new ArrayList<>();
     try (JdbcTrialStore store = storeOptions.open()) {
+      Inputs listed = listing.get();
+      List<Path> files = listed.files();
+      outcomes.addAll(listed.missing());
       ProgressBar bar = new ProgressBar(System.err, files.size(), progress || ProgressBar.stderrIsTerminal());
-      BulkImporter importer = new BulkImporter(FhirContext.forR4Cached(), store, noValidate ? Validation.none()
-          : new Validation(ProfileValidator.shared()::validate, validateSample == null ? 1 : validateSample));
+      BulkImporter importer = new BulkImporter(ctx, store, noValidate ? Validation.none()
+          : new Validation(ProfileValidator.shared()::validate, validateSample == null ? 1 : validateSample), mapper);
       outcomes.addAll(importer.run(files, threads, outcome -> {
         bar.step(outcome.result() == Result.FAILED);
         if (verbose) {
@@ -108,6 +109,24 @@ final class ImportCommand implements Callable<Integer> {
       return 1;
     }
     return outcomes.stream().anyMatch(o -> o.result() == Result.FAILED) ? 1 : 0;
+  }
+
+  /** The record files named, directories listed ({@link RecordFiles}), and the names that are neither. */
+  private record Inputs(List<Path> files, List<Outcome> missing) {
+    static Inputs list(List<Path> inputs) {
+      List<Path> files = new ArrayList<>();
+      List<Outcome> missing = new ArrayList<>();
+      for (Path input : inputs) {
+        if (Files.isDirectory(input)) {
+          files.addAll(RecordFiles.under(input));
+        } else if (Files.isRegularFile(input)) {
+          files.add(input);
+        } else {
+          missing.add(new Outcome(input.toString(), null, Result.FAILED, "no such file or directory", false));
+        }
+      }
+      return new Inputs(files, missing);
+    }
   }
 
   private static String line(Outcome outcome) {

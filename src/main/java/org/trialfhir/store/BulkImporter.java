@@ -15,9 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
+import org.trialfhir.mapping.TrialBundleMapper;
 import org.trialfhir.source.TrialReaders;
 
 /**
@@ -25,7 +27,8 @@ import org.trialfhir.source.TrialReaders;
  * or none) and its write prepared on a pool of threads, while the calling thread commits the ready trials in groups,
  * several per transaction ({@link TrialStore#applyAll}), so the cost of a commit is shared. A trial is stored whole or not at all: when a group's
  * transaction fails, its trials are written again one by one, so only the trial at fault fails, named with its file.
- * Each file's outcome is reported as soon as its trial is committed.
+ * Each file's outcome is reported as soon as its trial is committed. The files are read a little ahead of the workers
+ * ({@link ReadAhead}), so a corpus that is not in the page cache keeps them converting rather than waiting on the disk.
  */
 public final class BulkImporter {
   /**
@@ -83,7 +86,16 @@ public final class BulkImporter {
   }
 
   public BulkImporter(FhirContext ctx, TrialStore store, Validation validation) {
-    this.importer = new TrialImporter(ctx, store);
+    this(new TrialImporter(ctx, store), store, validation);
+  }
+
+  /** {@code mapper} gives the mapper once the first file is converted (e.g. {@link TrialImporter#mapperBuiltAhead}). */
+  public BulkImporter(FhirContext ctx, TrialStore store, Validation validation, Supplier<TrialBundleMapper> mapper) {
+    this(new TrialImporter(ctx, store, mapper), store, validation);
+  }
+
+  private BulkImporter(TrialImporter importer, TrialStore store, Validation validation) {
+    this.importer = importer;
     this.store = store;
     this.validation = validation;
   }
@@ -101,10 +113,21 @@ public final class BulkImporter {
       return thread;
     });
     Outcome[] outcomes = new Outcome[files.size()];
+    ReadAhead ahead = new ReadAhead(files, ReadAhead.AHEAD, ReadAhead.MAX_BYTES, "trialfhir-import-read");
     try {
       for (int i = 0; i < files.size(); i++) {
         int index = i;
-        pool.execute(() -> offer(ready, convert(index, files.get(index))));
+        pool.execute(() -> {
+          byte[] bytes;
+          try {
+            bytes = ahead.take(index);
+          } catch (InterruptedException e) {
+            // The pool is being shut down: the import was interrupted and nobody waits for this file any more.
+            Thread.currentThread().interrupt();
+            return;
+          }
+          offer(ready, convert(index, files.get(index), bytes));
+        });
       }
       for (int done = 0; done < files.size(); ) {
         List<Ready> group = gather(ready, files.size() - done);
@@ -121,6 +144,7 @@ public final class BulkImporter {
       throw new IllegalStateException("import interrupted", e);
     } finally {
       pool.shutdownNow();
+      ahead.close();
     }
   }
 
@@ -158,11 +182,14 @@ public final class BulkImporter {
     }
   }
 
-  /** Reads, converts, validates and prepares one file; every failure becomes its outcome, so the writer hears of it. */
-  private Ready convert(int index, Path file) {
+  /**
+   * Converts, validates and prepares one file, from its {@code bytes} when read ahead (null: reads it here); every
+   * failure becomes its outcome, so the writer hears of it.
+   */
+  private Ready convert(int index, Path file, byte[] bytes) {
     String source = file.toString();
     try {
-      TrialImporter.Loaded loaded = importer.load(file, readers::read);
+      TrialImporter.Loaded loaded = importer.load(file, f -> bytes == null ? readers.read(f) : readers.read(bytes));
       boolean validate = loaded.failure() == null && chosen(index);
       if (validate) {
         loaded = TrialImporter.validated(loaded, validation.validator());

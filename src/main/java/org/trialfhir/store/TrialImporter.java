@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
@@ -51,11 +52,28 @@ public final class TrialImporter {
   private final FhirContext ctx;
   private final TrialStore store;
   private final TrialReaders readers = TrialReaders.standard();
+  private final Supplier<TrialBundleMapper> mapperSource;
   private TrialBundleMapper mapper;
 
   public TrialImporter(FhirContext ctx, TrialStore store) {
+    this(ctx, store, () -> new TrialBundleMapper(ConceptMaps.load(ctx)));
+  }
+
+  /** {@code mapper} gives the mapper when the first trial is loaded (e.g. one {@link #mapperBuiltAhead}). */
+  public TrialImporter(FhirContext ctx, TrialStore store, Supplier<TrialBundleMapper> mapper) {
     this.ctx = ctx;
     this.store = store;
+    this.mapperSource = mapper;
+  }
+
+  /**
+   * Starts building a mapper (loading the ConceptMaps of mappings/: a second or two, and longer on a busy machine) on
+   * a thread of its own, so that a command opening its store and listing its files meanwhile finds it ready instead
+   * of its first worker building it while the others wait. The supplier waits for it; a failure to build it is
+   * thrown from there, as building it in place would have thrown it.
+   */
+  public static Supplier<TrialBundleMapper> mapperBuiltAhead(FhirContext ctx) {
+    return InBackground.start("trialfhir-mapper", () -> new TrialBundleMapper(ConceptMaps.load(ctx)));
   }
 
   /** Stores every conformance resource of profiles/ and mappings/, as authored; returns how many. */
@@ -185,7 +203,7 @@ public final class TrialImporter {
   /** Built on first use (most starts load no trial); the mapper itself is thread-safe. */
   private synchronized TrialBundleMapper mapper() {
     if (mapper == null) {
-      mapper = new TrialBundleMapper(ConceptMaps.load(ctx));
+      mapper = mapperSource.get();
     }
     return mapper;
   }

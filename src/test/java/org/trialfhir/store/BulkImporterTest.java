@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trialfhir.source.TrialReaders;
+import org.trialfhir.source.UnreadableRecordException;
 import org.trialfhir.store.BulkImporter.Outcome;
 import org.trialfhir.store.BulkImporter.Result;
 import org.trialfhir.store.BulkImporter.Validation;
@@ -96,6 +98,40 @@ class BulkImporterTest {
     assertTrue(outcomes.get(3).reason().contains("1 validation error: made up for the test"), outcomes.get(3).reason());
     assertEquals(9, store.all("ResearchStudy").size());
     assertFalse(store.read("ResearchStudy", invalid).isPresent());
+  }
+
+  @Test
+  void aFileThatCannotBeReadOrIsTooLargeToReadAheadHasTheOutcomeItHadWithoutReadAhead(@TempDir Path dir)
+      throws IOException {
+    List<TrialCopies.Copy> copies = TrialCopies.write(dir, 6, 1);
+    Path large = copies.get(2).file();
+    // Blank lines after the record: still the same trial, but over the read-ahead's limit, so a worker reads it.
+    Files.writeString(large, Files.readString(large) + "\n".repeat(ReadAhead.MAX_BYTES + 1));
+    List<Path> files = new ArrayList<>(copies.stream().map(TrialCopies.Copy::file).toList());
+    Path missing = dir.resolve("NCT9999999.txt");
+    Path folder = Files.createDirectory(dir.resolve("NCT9999998.txt"));
+    files.add(1, missing);
+    files.add(4, folder);
+
+    List<Outcome> outcomes = new BulkImporter(CTX, new InMemoryTrialStore(), Validation.none()).run(files, 2, o -> { });
+
+    assertEquals(files.stream().map(Path::toString).toList(), outcomes.stream().map(Outcome::source).toList());
+    assertEquals(Result.FAILED, outcomes.get(1).result());
+    assertEquals(readFailure(missing), outcomes.get(1).reason());
+    assertEquals(Result.FAILED, outcomes.get(4).result());
+    assertEquals(readFailure(folder), outcomes.get(4).reason());
+    assertEquals(6, outcomes.stream().filter(o -> o.result() == Result.IMPORTED).count());
+    assertEquals(copies.get(2).id(), outcomes.get(files.indexOf(large)).trial());
+  }
+
+  /** What reading the file without read-ahead says about it. */
+  private static String readFailure(Path file) {
+    try {
+      TrialReaders.standard().read(file);
+      throw new AssertionError(file + " can be read");
+    } catch (UnreadableRecordException e) {
+      return e.getMessage();
+    }
   }
 
   /**
