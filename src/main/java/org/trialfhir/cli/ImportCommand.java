@@ -89,6 +89,8 @@ final class ImportCommand implements Callable<Integer> {
         missing.add(new Outcome(input.toString(), null, Result.FAILED, "no such file or directory", false));
       }
     }
+    HugePageAdvice.advice(HugePageAdvice.Use.IMPORT, files.size(), HugePageAdvice.current())
+        .ifPresent(System.err::println);
     List<Outcome> outcomes = new ArrayList<>(missing);
     try (JdbcTrialStore store = storeOptions.open()) {
       ProgressBar bar = new ProgressBar(System.err, files.size(), progress || ProgressBar.stderrIsTerminal());
