@@ -92,6 +92,8 @@ final class ImportCommand implements Callable<Integer> {
       Inputs listed = listing.get();
       List<Path> files = listed.files();
       outcomes.addAll(listed.missing());
+      HugePageAdvice.advice(HugePageAdvice.Use.IMPORT, files.size(), HugePageAdvice.current())
+          .ifPresent(System.err::println);
       ProgressBar bar = new ProgressBar(System.err, files.size(), progress || ProgressBar.stderrIsTerminal());
       BulkImporter importer = new BulkImporter(ctx, store, noValidate ? Validation.none()
           : new Validation(ProfileValidator.shared()::validate, validateSample == null ? 1 : validateSample), mapper);
