@@ -52,8 +52,10 @@ public final class ScheduleExtractor {
    */
   private record Clause(String drug, String key, String text, List<Integer> days, String sentence, Section section) {}
 
-  private static final Pattern EXAMPLE = Pattern.compile("\\be\\.g\\.|\\bfor example\\b|\\bsuch as\\b",
+  static final Pattern EXAMPLE = Pattern.compile("\\be\\.g\\.|\\bfor example\\b|\\bsuch as\\b",
       Pattern.CASE_INSENSITIVE);
+  /** What every EXAMPLE match begins with, in lower case. */
+  static final List<String> EXAMPLE_WORDS = List.of("e.g.", "for example", "such as");
   private static final Pattern DOSE = Pattern.compile(
       "(\\d+(?:\\.\\d+)?)(?:\\s*(?:-|–|to)\\s*(\\d+(?:\\.\\d+)?))?\\s*((?:mg|g|µg|mcg)\\s*/\\s*(?:m\\s*\\^?\\s*2|m²|kg))"
           + "(?:\\s*/\\s*(?:day|d)\\b)?",
@@ -206,15 +208,19 @@ public final class ScheduleExtractor {
 
   private DrugStep drugStep(String key, List<Clause> clauses, List<String> notes) {
     Clause chosen = null;
+    Dose chosenDose = null;
     List<Clause> examples = new ArrayList<>();
     for (Clause clause : clauses) {
-      boolean detailed = !clause.days().isEmpty() || dose(clause.text()) != null;
-      if (detailed && EXAMPLE.matcher(clause.text()).find()) {
+      // Each clause's dose is read once: the chosen one's was read again for every clause compared with it.
+      Dose dose = dose(clause.text());
+      boolean detailed = !clause.days().isEmpty() || dose != null;
+      if (detailed && findsFromWord(EXAMPLE, clause.text(), clause.text().toLowerCase(Locale.ROOT), EXAMPLE_WORDS)) {
         examples.add(clause);
       } else if (detailed && chosen == null) {
         chosen = clause;
+        chosenDose = dose;
       } else if (detailed && chosen != null) {
-        compare(chosen, clause, notes);
+        compare(chosen, chosenDose, clause, dose, notes);
       }
     }
     Clause named = chosen != null ? chosen : clauses.get(0);
@@ -230,13 +236,12 @@ public final class ScheduleExtractor {
           clauses.stream().anyMatch(c -> BEFORE.matcher(c.sentence()).find()),
           named.section().name(), named.text());
     }
-    return new DrugStep(drug, dose(chosen.text()), chosen.days(), route(chosen.text()),
+    return new DrugStep(drug, chosenDose, chosen.days(), route(chosen.text()),
         duration(chosen.text()), true, chosen.section().name(), chosen.text());
   }
 
-  private void compare(Clause chosen, Clause other, List<String> notes) {
-    boolean same = chosen.days().equals(other.days())
-        && java.util.Objects.equals(dose(chosen.text()), dose(other.text()));
+  private void compare(Clause chosen, Dose chosenDose, Clause other, Dose otherDose, List<String> notes) {
+    boolean same = chosen.days().equals(other.days()) && java.util.Objects.equals(chosenDose, otherDose);
     String drug = capitalise(chosen.drug());
     if (same && chosen.section().equals(other.section())) {
       notes.add(drug + ": stated twice in the " + chosen.section().name() + " with the same dose and days; taken once.");
@@ -253,6 +258,10 @@ public final class ScheduleExtractor {
   }
 
   private Dose dose(String text) {
+    // Every DOSE match opens with an ASCII digit: a text without one is not searched.
+    if (!AsciiDigits.in(text)) {
+      return null;
+    }
     Matcher m = DOSE.matcher(text);
     if (!m.find()) {
       return null;

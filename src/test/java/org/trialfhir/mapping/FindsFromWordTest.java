@@ -23,7 +23,8 @@ class FindsFromWordTest {
     String lower = text.toLowerCase(Locale.ROOT);
     int found = 0;
     for (Object[] search : new Object[][] {{ScheduleExtractor.INFUSION, ScheduleExtractor.INFUSION_WORDS},
-        {ScheduleExtractor.CELLS, ScheduleExtractor.CELLS_WORDS}, {ScheduleExtractor.REPEAT, List.of("additional")}}) {
+        {ScheduleExtractor.CELLS, ScheduleExtractor.CELLS_WORDS},
+        {ScheduleExtractor.EXAMPLE, ScheduleExtractor.EXAMPLE_WORDS}, {ScheduleExtractor.REPEAT, List.of("additional")}}) {
       Pattern pattern = (Pattern) search[0];
       @SuppressWarnings("unchecked")
       List<String> words = (List<String>) search[1];
@@ -45,7 +46,8 @@ class FindsFromWordTest {
     String[] pieces = {"infus", "INFUSED", "Inject", "administ", "transfus", "receive", "Receive", "re", "ceive",
         "cell", "CELLS", "cel", "car", "CAR", "car-t", "CAR T", "CAR-NK", "cart", "CART", "tcr", "TCR-T", "one", "2",
         "additional", "ADDITIONAL", "doses", "infusions", " ", "  ", "-", "_", "a", "x", "\u212A", "İ", "ı", "ſ", "é",
-        "\u0301", ".", ",", "(", "ß"};
+        "\u0301", ".", ",", "(", "ß", "e.g.", "E.G.", "e", "g", "for example", "For Example", "such as", "SUCH AS",
+        "such", "as", "for", "example"};
     int found = 0;
     for (int n = 0; n < 50_000; n++) {
       StringBuilder text = new StringBuilder();
