@@ -16,8 +16,8 @@ import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 final class XhtmlBuilder {
   /**
    * Room for any one narrative (the largest, an eligibility Group's, run to 5.5 K characters over /tmp/c10k), grown
-   * seldom. Allocating and clearing it for each resource made a sixth of mapping's garbage: {@link #startDiv} lets a
-   * record's narratives share one.
+   * seldom. Allocating and clearing it for each resource made a fifth of reading and mapping's garbage: {@link
+   * #startDiv} lets a record's narratives share one.
    */
   private final StringBuilder out = new StringBuilder(8192);
   private final Deque<String> open = new ArrayDeque<>(8);
