@@ -29,10 +29,15 @@ public final class NarrativeWriter {
    * ActivityDefinitions (by canonical URL) its actions point to. Resources without a narrative are left alone.
    */
   public void write(Resource resource, Map<String, ActivityDefinition> activitiesByUrl) {
+    write(resource, activitiesByUrl, XhtmlBuilder.reusable());
+  }
+
+  /** As {@link #write(Resource, Map)}, writing into {@code scratch} (see {@link XhtmlBuilder#reusable}). */
+  void write(Resource resource, Map<String, ActivityDefinition> activitiesByUrl, XhtmlBuilder scratch) {
     if (!(resource instanceof DomainResource domain)) {
       return;
     }
-    XhtmlBuilder div = XhtmlBuilder.div();
+    XhtmlBuilder div = scratch.startDiv();
     if (resource instanceof ResearchStudy study) {
       StudyNarrative.study(study, div);
     } else if (resource instanceof PlanDefinition plan) {

@@ -52,8 +52,10 @@ public final class ScheduleExtractor {
    */
   private record Clause(String drug, String key, String text, List<Integer> days, String sentence, Section section) {}
 
-  private static final Pattern EXAMPLE = Pattern.compile("\\be\\.g\\.|\\bfor example\\b|\\bsuch as\\b",
+  static final Pattern EXAMPLE = Pattern.compile("\\be\\.g\\.|\\bfor example\\b|\\bsuch as\\b",
       Pattern.CASE_INSENSITIVE);
+  /** What every EXAMPLE match begins with, in lower case. */
+  static final List<String> EXAMPLE_WORDS = List.of("e.g.", "for example", "such as");
   private static final Pattern DOSE = Pattern.compile(
       "(\\d+(?:\\.\\d+)?)(?:\\s*(?:-|–|to)\\s*(\\d+(?:\\.\\d+)?))?\\s*((?:mg|g|µg|mcg)\\s*/\\s*(?:m\\s*\\^?\\s*2|m²|kg))"
           + "(?:\\s*/\\s*(?:day|d)\\b)?",
@@ -74,19 +76,19 @@ public final class ScheduleExtractor {
       Pattern.CASE_INSENSITIVE);
   private static final Pattern BEFORE = Pattern.compile(
       "\\bbefore\\b|\\bprior to\\b|\\bfollowed by\\b|lymphodeplet|precondition", Pattern.CASE_INSENSITIVE);
-  private static final Pattern INFUSION = Pattern.compile(
+  static final Pattern INFUSION = Pattern.compile(
       "infus|inject|administ|transfus|\\breceive", Pattern.CASE_INSENSITIVE);
   /** INFUSION's words: a sentence with none of them in lower case (most sentences) cannot match it. */
-  private static final List<String> INFUSION_WORDS = List.of("infus", "inject", "administ", "transfus", "receive");
-  private static final Pattern CELLS = Pattern.compile(
+  static final List<String> INFUSION_WORDS = List.of("infus", "inject", "administ", "transfus", "receive");
+  static final Pattern CELLS = Pattern.compile(
       "\\bcells?\\b|CAR[- ]?T|CAR[- ]?NK|\\bCART\\b|TCR[- ]?T", Pattern.CASE_INSENSITIVE);
   /** What every CELLS match holds, in lower case: a sentence with none cannot match it. */
-  private static final List<String> CELLS_WORDS = List.of("cell", "car", "tcr");
+  static final List<String> CELLS_WORDS = List.of("cell", "car", "tcr");
   // A product name: up to three antigen-like tokens ("CD38", "anti-BCMA", "HER2") before the cell kind.
   private static final Pattern CELL_PRODUCT = Pattern.compile(
       "(?:(?:(?:[Aa]nti-?)?(?:CD\\d+\\w*|[A-Z][A-Z0-9]+[\\w-]*)(?:/\\S+)?|and)\\s+){0,3}"
           + "(?i:CAR[- ]?T|CAR[- ]?NK|CART|TCR[- ]?T)(?:[- ](?i:cells?))?");
-  private static final Pattern REPEAT = Pattern.compile(
+  static final Pattern REPEAT = Pattern.compile(
       "\\b(\\d|one|two|three|four|five)\\s+(?:or\\s+(\\d|two|three|four|five)\\s+)?additional\\s+(?:doses|infusions)",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -206,15 +208,19 @@ public final class ScheduleExtractor {
 
   private DrugStep drugStep(String key, List<Clause> clauses, List<String> notes) {
     Clause chosen = null;
+    Dose chosenDose = null;
     List<Clause> examples = new ArrayList<>();
     for (Clause clause : clauses) {
-      boolean detailed = !clause.days().isEmpty() || dose(clause.text()) != null;
-      if (detailed && EXAMPLE.matcher(clause.text()).find()) {
+      // Each clause's dose is read once: the chosen one's was read again for every clause compared with it.
+      Dose dose = dose(clause.text());
+      boolean detailed = !clause.days().isEmpty() || dose != null;
+      if (detailed && findsFromWord(EXAMPLE, clause.text(), clause.text().toLowerCase(Locale.ROOT), EXAMPLE_WORDS)) {
         examples.add(clause);
       } else if (detailed && chosen == null) {
         chosen = clause;
+        chosenDose = dose;
       } else if (detailed && chosen != null) {
-        compare(chosen, clause, notes);
+        compare(chosen, chosenDose, clause, dose, notes);
       }
     }
     Clause named = chosen != null ? chosen : clauses.get(0);
@@ -230,13 +236,12 @@ public final class ScheduleExtractor {
           clauses.stream().anyMatch(c -> BEFORE.matcher(c.sentence()).find()),
           named.section().name(), named.text());
     }
-    return new DrugStep(drug, dose(chosen.text()), chosen.days(), route(chosen.text()),
+    return new DrugStep(drug, chosenDose, chosen.days(), route(chosen.text()),
         duration(chosen.text()), true, chosen.section().name(), chosen.text());
   }
 
-  private void compare(Clause chosen, Clause other, List<String> notes) {
-    boolean same = chosen.days().equals(other.days())
-        && java.util.Objects.equals(dose(chosen.text()), dose(other.text()));
+  private void compare(Clause chosen, Dose chosenDose, Clause other, Dose otherDose, List<String> notes) {
+    boolean same = chosen.days().equals(other.days()) && java.util.Objects.equals(chosenDose, otherDose);
     String drug = capitalise(chosen.drug());
     if (same && chosen.section().equals(other.section())) {
       notes.add(drug + ": stated twice in the " + chosen.section().name() + " with the same dose and days; taken once.");
@@ -253,6 +258,10 @@ public final class ScheduleExtractor {
   }
 
   private Dose dose(String text) {
+    // Every DOSE match opens with an ASCII digit: a text without one is not searched.
+    if (!AsciiDigits.in(text)) {
+      return null;
+    }
     Matcher m = DOSE.matcher(text);
     if (!m.find()) {
       return null;
@@ -370,8 +379,9 @@ public final class ScheduleExtractor {
     Repeat repeat = null;
     for (Section section : sections) {
       for (String sentence : section.sentences()) {
-        if (!mayName(sentence, INFUSION_WORDS) || !INFUSION.matcher(sentence).find()
-            || !mayName(sentence, CELLS_WORDS) || !CELLS.matcher(sentence).find()) {
+        String lower = sentence.toLowerCase(Locale.ROOT);
+        if (!findsFromWord(INFUSION, sentence, lower, INFUSION_WORDS)
+            || !findsFromWord(CELLS, sentence, lower, CELLS_WORDS)) {
           continue;
         }
         List<Integer> sentenceDays = days(sentence);
@@ -379,7 +389,8 @@ public final class ScheduleExtractor {
           continue; // a lymphodepletion sentence that also names the cells
         }
         Matcher more = REPEAT.matcher(sentence);
-        if (repeat == null && more.find()) {
+        // Every REPEAT match holds "additional": without it (in any ASCII case) the sentence is not searched.
+        if (repeat == null && lower.contains("additional") && more.find()) {
           int low = number(more.group(1));
           repeat = new Repeat(low, more.group(2) == null ? low : number(more.group(2)), sentence.strip());
           continue;
@@ -424,14 +435,21 @@ public final class ScheduleExtractor {
    * that only matches them cannot match a text where none is, and a few searches for a word are cheaper than the
    * pattern's walk over every character.
    */
-  private static boolean mayName(String text, List<String> words) {
-    String lower = text.toLowerCase(Locale.ROOT);
+  /**
+   * Whether {@code pattern} (CASE_INSENSITIVE without UNICODE_CASE) finds a match in {@code text}, every match of
+   * which begins with one of {@code words} (lower-case ASCII, matched in any ASCII case). {@code lower} is the text in
+   * lower case: no match begins before the first word in it, so the search starts there, not at every character of
+   * the sentence before it. A text whose lower case has another length (an "İ") is searched from its start.
+   */
+  static boolean findsFromWord(Pattern pattern, String text, String lower, List<String> words) {
+    int first = -1;
     for (String word : words) {
-      if (lower.contains(word)) {
-        return true;
+      int at = lower.indexOf(word);
+      if (at >= 0 && (first < 0 || at < first)) {
+        first = at;
       }
     }
-    return false;
+    return first >= 0 && pattern.matcher(text).find(lower.length() == text.length() ? first : 0);
   }
 
   private static int number(String word) {

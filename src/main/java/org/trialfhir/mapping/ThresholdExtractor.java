@@ -527,13 +527,15 @@ public final class ThresholdExtractor {
     List<Mention> scientific = ScientificNumbers.find(text);
     List<Limit> limits = new ArrayList<>();
     Map<Pattern, Matcher> triggers = new IdentityHashMap<>();
+    // One NUMBER matcher for the text, moved to each place read: a matcher a trigger was most of the limits' garbage.
+    Matcher number = NUMBER.matcher(text);
     int from = 0;
     while (from < text.length()) {
       Matcher trigger = nextTrigger(text, triggers, from);
       if (trigger == null) {
         break;
       }
-      Limit limit = limitAt(text, trigger.start(), trigger.end(), scientific);
+      Limit limit = limitAt(text, trigger.start(), trigger.end(), scientific, number);
       if (limit != null && !proportion(text, limit)) {
         limits.add(limit);
         from = limit.end();
@@ -583,11 +585,11 @@ public final class ThresholdExtractor {
     return Character.isLetterOrDigit(before) || NUMBER_NOT_AFTER.indexOf(before) >= 0;
   }
 
-  private Limit limitAt(String text, int start, int triggerEnd, List<Mention> scientific) {
+  /** The limit a trigger starts; {@code number} is a NUMBER matcher of {@code text}, for any use. */
+  private Limit limitAt(String text, int start, int triggerEnd, List<Mention> scientific, Matcher number) {
     String word = text.substring(start, triggerEnd);
     Threshold.Comparator leading = LEADING.get(spacesReplaced(word.toLowerCase(Locale.ROOT), " "));
     if (leading != null) {
-      Matcher number = NUMBER.matcher(text);
       number.region(LimitWords.afterComparator(text, triggerEnd), text.length());
       if (!number.lookingAt()) {
         return null;
@@ -601,9 +603,8 @@ public final class ThresholdExtractor {
     }
     int between = LimitWords.between(text, start);
     if (between >= 0) {
-      return betweenAt(text, start, between, scientific);
+      return betweenAt(text, start, between, scientific, number);
     }
-    Matcher number = NUMBER.matcher(text);
     number.region(start, text.length());
     if (!number.lookingAt() || APPROXIMATE.matcher(text.substring(Math.max(0, start - 15), start)).find()) {
       return null;
@@ -630,8 +631,7 @@ public final class ThresholdExtractor {
   }
 
   /** "between 18 and 75 years", "from 12 to 70 years". */
-  private Limit betweenAt(String text, int start, int from, List<Mention> scientific) {
-    Matcher number = NUMBER.matcher(text);
+  private Limit betweenAt(String text, int start, int from, List<Mention> scientific, Matcher number) {
     number.region(from, text.length());
     if (!number.lookingAt()) {
       return null;
@@ -647,7 +647,7 @@ public final class ThresholdExtractor {
     if (!and.lookingAt()) {
       return null;
     }
-    Matcher second = NUMBER.matcher(text);
+    Matcher second = number; // the low end is read: its matcher reads the high end
     second.region(and.end(), text.length());
     if (!second.lookingAt()) {
       return null;

@@ -47,7 +47,9 @@ public final class TrialBundleMapper {
     resources.addAll(mapped.resources());
     Map<String, ActivityDefinition> activitiesByUrl = new LinkedHashMap<>();
     protocol.activities().forEach(activity -> activitiesByUrl.put(activity.getUrl(), activity));
-    resources.forEach(resource -> narratives.write(resource, activitiesByUrl));
+    // One buffer for all the record's narratives: each resource's string is copied out of it when done.
+    XhtmlBuilder scratch = XhtmlBuilder.reusable();
+    resources.forEach(resource -> narratives.write(resource, activitiesByUrl, scratch));
     return new TrialResources(resources, diagnostics);
   }
 

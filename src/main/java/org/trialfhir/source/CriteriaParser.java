@@ -275,21 +275,28 @@ public final class CriteriaParser {
   }
 
   private static Label numberedLabel(String text, int offset) {
-    if (text.isEmpty() || !isOpen(text.charAt(0)) && !isDigit(text.charAt(0))) {
+    if (text.isEmpty()) {
       return null;
     }
-    for (Style style : new Style[] {Style.PAREN, Style.DOT, Style.CLOSE_PAREN}) {
-      Pattern pattern =
-          switch (style) {
-            case PAREN -> PAREN;
-            case DOT -> DOT;
-            default -> CLOSE_PAREN;
-          };
-      Matcher m = pattern.matcher(text);
-      if (m.lookingAt() && m.end() < text.length()) {
-        String shown = m.group().replace(" ", "").replace("（", "(").replace("）", ")");
-        return new Label(style, Integer.parseInt(m.group(1)), shown, 0, offset + m.end());
-      }
+    // PAREN opens with a bracket, DOT and CLOSE_PAREN with a digit: only the patterns that can match here are run,
+    // in the order they were always tried.
+    char first = text.charAt(0);
+    if (isOpen(first)) {
+      return label(Style.PAREN, PAREN, text, offset);
+    }
+    if (!isDigit(first)) {
+      return null;
+    }
+    Label dot = label(Style.DOT, DOT, text, offset);
+    return dot != null ? dot : label(Style.CLOSE_PAREN, CLOSE_PAREN, text, offset);
+  }
+
+  /** The label {@code pattern} finds at the start of {@code text}, when text follows it. */
+  private static Label label(Style style, Pattern pattern, String text, int offset) {
+    Matcher m = pattern.matcher(text);
+    if (m.lookingAt() && m.end() < text.length()) {
+      String shown = m.group().replace(" ", "").replace("（", "(").replace("）", ")");
+      return new Label(style, Integer.parseInt(m.group(1)), shown, 0, offset + m.end());
     }
     return null;
   }

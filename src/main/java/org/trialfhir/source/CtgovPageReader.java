@@ -263,6 +263,19 @@ public final class CtgovPageReader implements TrialRecordReader {
   }
 
   /**
+   * KEY_VALUE's match of {@code text} when its key is, or begins with, {@code key}; null otherwise. A line that does
+   * not begin with the key (most lines of a section) is not matched at all: a matcher a line was most of the page
+   * sections' garbage.
+   */
+  private static Matcher keyValue(String text, String key) {
+    if (!text.startsWith(key)) {
+      return null;
+    }
+    Matcher kv = KEY_VALUE.matcher(text);
+    return kv.matches() && kv.group(1).startsWith(key) ? kv : null;
+  }
+
+  /**
    * The Interventions section: each intervention is its name line, its description paragraphs and an
    * "Intervention Type X" line that closes it.
    */
@@ -270,8 +283,8 @@ public final class CtgovPageReader implements TrialRecordReader {
     List<Intervention> interventions = new ArrayList<>();
     List<SourceLine> block = new ArrayList<>();
     for (SourceLine line : body(page, "Interventions")) {
-      Matcher kv = KEY_VALUE.matcher(line.text().strip());
-      if (kv.matches() && kv.group(1).equals("Intervention Type")) {
+      Matcher kv = keyValue(line.text().strip(), "Intervention Type");
+      if (kv != null) {
         List<SourceLine> nonBlank = block.stream().filter(l -> !l.isBlank()).toList();
         if (nonBlank.isEmpty()) {
           unexpected("Interventions", line, diagnostics);
@@ -312,8 +325,8 @@ public final class CtgovPageReader implements TrialRecordReader {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String text = RegistryText.unescape(lines.get(i).text());
-      Matcher kv = KEY_VALUE.matcher(text);
-      if (kv.matches() && kv.group(1).equals("Group Type")) {
+      Matcher kv = keyValue(text, "Group Type");
+      if (kv != null) {
         if (label != null) {
           arms.add(new Arm(label, type, description, names));
         }
@@ -327,7 +340,7 @@ public final class CtgovPageReader implements TrialRecordReader {
         type = CtgovEnums.word(kv.group(2));
         names = new ArrayList<>();
         pending.clear();
-      } else if (kv.matches() && kv.group(1).equals("Intervention Type")) {
+      } else if (keyValue(text, "Intervention Type") != null) {
         // The line before names one of this arm's interventions.
         if (!pending.isEmpty()) {
           names.add(RegistryText.unescape(pending.remove(pending.size() - 1).text()));
@@ -374,8 +387,8 @@ public final class CtgovPageReader implements TrialRecordReader {
     Sponsor lead = null;
     List<SourceLine> block = new ArrayList<>();
     for (SourceLine line : bodyNonBlank(page, "Sponsors")) {
-      Matcher kv = KEY_VALUE.matcher(line.text().strip());
-      if (!(kv.matches() && kv.group(1).equals("Sponsor Role"))) {
+      Matcher kv = keyValue(line.text().strip(), "Sponsor Role");
+      if (kv == null) {
         block.add(line);
         continue;
       }
@@ -401,8 +414,8 @@ public final class CtgovPageReader implements TrialRecordReader {
     String type = null;
     List<String> other = new ArrayList<>();
     for (SourceLine line : bodyNonBlank(page, "Responsible Party")) {
-      Matcher kv = KEY_VALUE.matcher(line.text().strip());
-      if (kv.matches() && kv.group(1).equals("Responsibility Role")) {
+      Matcher kv = keyValue(line.text().strip(), "Responsibility Role");
+      if (kv != null) {
         type = CtgovEnums.word(kv.group(2));
       } else {
         other.add(RegistryText.unescape(line.text()));
@@ -473,8 +486,8 @@ public final class CtgovPageReader implements TrialRecordReader {
     List<Site> sites = new ArrayList<>();
     List<SourceLine> block = new ArrayList<>();
     for (SourceLine line : bodyNonBlank(page, "Locations")) {
-      Matcher kv = KEY_VALUE.matcher(line.text().strip());
-      if (!(kv.matches() && kv.group(1).equals("Site Status"))) {
+      Matcher kv = keyValue(line.text().strip(), "Site Status");
+      if (kv == null) {
         block.add(line);
         continue;
       }
@@ -497,8 +510,8 @@ public final class CtgovPageReader implements TrialRecordReader {
     Map<String, String> fields = new LinkedHashMap<>();
     String id = null;
     for (SourceLine line : bodyNonBlank(page, "Other Identifiers")) {
-      Matcher kv = KEY_VALUE.matcher(line.text().strip());
-      if (kv.matches() && kv.group(1).startsWith("Identifier")) {
+      Matcher kv = keyValue(line.text().strip(), "Identifier");
+      if (kv != null) {
         fields.put(kv.group(1), kv.group(2).strip());
         if (kv.group(1).equals("Identifier Source:") && id != null) {
           String type = fields.get("Identifier Type:");

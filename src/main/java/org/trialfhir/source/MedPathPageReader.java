@@ -100,13 +100,17 @@ public final class MedPathPageReader implements TrialRecordReader {
    * An outcome's time frame as it ends a glued "measure + time frame" table row: "24 weeks", "up to 1 years",
    * "within 28 days after infusion", "2-3 months", "Day 28", optionally followed by more words.
    */
-  private static final Pattern TIME_FRAME = Pattern.compile(
+  static final Pattern TIME_FRAME = Pattern.compile(
       "(?:(?:(?i:up\\s+to|within|through|at|after|approximately|about|over|for|until"
           + "|(?:from\\s+)?baseline\\s+(?:to|through|until))\\s+)?"
           + NUMBER + "(?:\\s*(?:-|–|/|to|or)\\s*" + NUMBER + ")?\\s*"
           + "(?i:hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)"
           + "|(?:Day|Week|Month|Year|Cycle)s?\\s+\\d+)"
           + "(?![\\p{L}\\p{N}]).*");
+  /** How a TIME_FRAME match can begin, besides a digit: its words (ASCII, any case) and its capitalised units. */
+  private static final List<String> TIME_FRAME_WORDS = List.of("up", "within", "through", "at", "after",
+      "approximately", "about", "over", "for", "until", "from", "baseline");
+  private static final List<String> TIME_FRAME_UNITS = List.of("Day", "Week", "Month", "Year", "Cycle");
 
   @Override
   public String format() {
@@ -549,7 +553,7 @@ public final class MedPathPageReader implements TrialRecordReader {
    * Where the time frame glued to the end of a row starts: the earliest position, not after white space or an
    * opening bracket and not inside a number, from which the rest of the row is a time frame; -1 when none.
    */
-  private static int timeFrameStart(String row) {
+  static int timeFrameStart(String row) {
     // One matcher, its region moved along the row: opaque bounds read the rest of the row as its substring would.
     Matcher timeFrame = TIME_FRAME.matcher(row);
     for (int i = 1; i < row.length(); i++) {
@@ -561,11 +565,35 @@ public final class MedPathPageReader implements TrialRecordReader {
       if (Character.isDigit(at) && (Character.isDigit(before) || before == '.' || before == ',')) {
         continue;
       }
-      if (timeFrame.region(i, row.length()).matches() && !row.substring(0, i).isBlank()) {
+      if (mayStartTimeFrame(row, i) && timeFrame.region(i, row.length()).matches()
+          && !row.substring(0, i).isBlank()) {
         return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether a TIME_FRAME match may begin at {@code i}: a digit or one of its first words there. Every letter inside
+   * a row's words passes the checks before it, and trying the pattern at each one was most of the rows' reading.
+   * Ignoring case as {@code regionMatches} does matches more than the pattern's ASCII case does, never less.
+   */
+  private static boolean mayStartTimeFrame(String row, int i) {
+    char c = row.charAt(i);
+    if (c >= '0' && c <= '9') {
+      return true;
+    }
+    for (String unit : TIME_FRAME_UNITS) {
+      if (row.startsWith(unit, i)) {
+        return true;
+      }
+    }
+    for (String word : TIME_FRAME_WORDS) {
+      if (row.regionMatches(true, i, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

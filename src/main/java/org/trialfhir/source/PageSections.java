@@ -22,9 +22,14 @@ final class PageSections {
     PageSections page = new PageSections();
     List<SourceLine> current = page.preamble;
     List<String> raw = splitLines(content);
+    // A line longer than every heading is none: most lines are paragraphs, hashed for the set to no purpose.
+    int longest = 0;
+    for (String heading : headings) {
+      longest = Math.max(longest, heading.length());
+    }
     for (int i = 0; i < raw.size(); i++) {
       String trimmed = raw.get(i).strip();
-      if (headings.contains(trimmed) && !page.sections.containsKey(trimmed)) {
+      if (trimmed.length() <= longest && headings.contains(trimmed) && !page.sections.containsKey(trimmed)) {
         current = new ArrayList<>();
         page.sections.put(trimmed, current);
         page.headingLines.put(trimmed, i + 1);

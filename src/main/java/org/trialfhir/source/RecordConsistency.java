@@ -97,22 +97,27 @@ public final class RecordConsistency {
     return containsIgnoreCase(text, "age") || containsIgnoreCase(text, "year");
   }
 
-  /** {@code word} is lower case; jumps between candidate first letters instead of testing every position. */
+  /**
+   * {@code word} is lower case; jumps between candidate first letters instead of testing every position. Each
+   * letter's next place is searched for again only once passed: searching both from every candidate read a long text
+   * once per "a" in it when it held no "A".
+   */
   private static boolean containsIgnoreCase(String text, String word) {
     char lower = word.charAt(0);
     char upper = Character.toUpperCase(lower);
-    int i = 0;
-    while (i < text.length()) {
-      int a = text.indexOf(lower, i);
-      int b = text.indexOf(upper, i);
+    int a = text.indexOf(lower);
+    int b = text.indexOf(upper);
+    while (a >= 0 || b >= 0) {
       int at = a < 0 ? b : b < 0 ? a : Math.min(a, b);
-      if (at < 0) {
-        return false;
-      }
       if (text.regionMatches(true, at, word, 0, word.length())) {
         return true;
       }
-      i = at + 1;
+      if (a == at) {
+        a = text.indexOf(lower, at + 1);
+      }
+      if (b == at) {
+        b = text.indexOf(upper, at + 1);
+      }
     }
     return false;
   }

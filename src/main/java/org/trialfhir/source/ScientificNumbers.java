@@ -21,7 +21,7 @@ public final class ScientificNumbers {
       int start, int end) {}
 
   private static final String DECIMAL = "\\d+(?:\\.\\d+)?";
-  private static final Pattern MENTION = Pattern.compile(
+  static final Pattern MENTION = Pattern.compile(
       "(?<low>" + DECIMAL + ")(?:\\s*[-~–]\\s*(?<high>" + DECIMAL + "))?\\s*[×xX*]\\s*10"
           + "(?:\\s*\\^\\s*(?<caret>-?\\d{1,2})|[eE](?<e>-?\\d{1,2})|(?<glued>[1-9]\\d?)(?!\\d))"
           + "(?<unit>\\s*/\\s*[A-Za-zµμ]+\\d?|\\s+(?:[A-Za-z+\\-]+\\s+){0,2}?cells?(?:\\s*/\\s*[A-Za-z]+\\d?)?)?");
@@ -33,13 +33,15 @@ public final class ScientificNumbers {
   /** Every scientific-notation number in {@code text} (already unescaped), in order. */
   public static List<Mention> find(String text) {
     List<Mention> mentions = new ArrayList<>();
-    // Every mention writes its power of ten as "×10", "x 10", "*10"...: a text without one, most of them (even with
-    // a "10" in it), is not searched.
-    if (!hasTimesTen(text)) {
-      return mentions;
-    }
     Matcher m = MENTION.matcher(text);
-    while (m.find()) {
+    // Every mention writes its power of ten as "×10", "x 10", "*10"...: a text without one, most of them (even with
+    // a "10" in it), is not searched, and a long text (an interventions section) is searched only from the number
+    // before each one. Searching from where its number may begin finds what a search from the start would: the
+    // part of a mention before its [×xX*] holds only digits, dots, dashes and spaces.
+    for (int from = 0, times; (times = timesTen(text, from)) >= 0; from = m.end()) {
+      if (!m.find(numberStart(text, times, from))) {
+        break;
+      }
       String exponentText = m.group("caret") != null ? m.group("caret")
           : m.group("e") != null ? m.group("e") : m.group("glued");
       int exponent = Integer.parseInt(exponentText);
@@ -51,18 +53,34 @@ public final class ScientificNumbers {
     return mentions;
   }
 
-  /** Whether {@code text} holds what every MENTION holds: {@code [×xX*]\s*10}. */
-  private static boolean hasTimesTen(String text) {
-    for (int ten = text.indexOf("10"); ten >= 0; ten = text.indexOf("10", ten + 1)) {
+  /** Where the first {@code [×xX*]\s*10} at or after {@code from} begins, or -1. */
+  private static int timesTen(String text, int from) {
+    for (int ten = text.indexOf("10", from); ten >= 0; ten = text.indexOf("10", ten + 1)) {
       int before = ten - 1;
-      while (before >= 0 && isRegexSpace(text.charAt(before))) {
+      while (before >= from && isRegexSpace(text.charAt(before))) {
         before--;
       }
-      if (before >= 0 && "×xX*".indexOf(text.charAt(before)) >= 0) {
-        return true;
+      if (before >= from && "×xX*".indexOf(text.charAt(before)) >= 0) {
+        return before;
       }
     }
-    return false;
+    return -1;
+  }
+
+  /**
+   * The first index, not before {@code from}, of the run of characters a mention may hold before its {@code
+   * [×xX*]} at {@code times} ({@code \d . - ~ –} and {@code \s}): no mention begins before it.
+   */
+  private static int numberStart(String text, int times, int from) {
+    int start = times;
+    while (start > from && isBeforeTimes(text.charAt(start - 1))) {
+      start--;
+    }
+    return start;
+  }
+
+  private static boolean isBeforeTimes(char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '~' || c == '–' || isRegexSpace(c);
   }
 
   /** What {@code \s} matches (without UNICODE_CHARACTER_CLASS). */
