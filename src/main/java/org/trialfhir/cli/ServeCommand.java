@@ -198,8 +198,7 @@ final class ServeCommand implements Callable<Integer> {
           (System.nanoTime() - start) / 1_000_000, viewNanos / 1_000_000,
           indexFromSnapshot ? "loaded from its snapshot" : "built", indexNanos / 1_000_000,
           indexCpuNanos / 1_000_000);
-      HugePageAdvice.advice(HugePageAdvice.Use.SERVE, store.count("ResearchStudy"), HugePageAdvice.current())
-          .ifPresent(System.err::println);
+      HugePageAdvice.advice(store.count("ResearchStudy"), HugePageAdvice.current()).ifPresent(System.err::println);
       System.out.println(server.baseUrl());
       System.out.flush();
       if (data == null) {

@@ -11,7 +11,7 @@ class HugePageAdviceTest {
   private static final long LARGE = 500_000;
 
   private static Optional<String> advice(long studies, boolean hugePages, boolean preTouch, String mode) {
-    return HugePageAdvice.advice(HugePageAdvice.Use.SERVE, studies, new HugePageAdvice.Vm(hugePages, preTouch, mode));
+    return HugePageAdvice.advice(studies, new HugePageAdvice.Vm(hugePages, preTouch, mode));
   }
 
   private static void assertSays(Optional<String> advice, String... parts) {
@@ -49,16 +49,6 @@ class HugePageAdviceTest {
     assertEquals(Optional.empty(), advice(HugePageAdvice.STUDIES - 1, false, false, "madvise"));
     assertEquals(Optional.empty(), advice(LARGE, false, false, "never"));
     assertEquals(Optional.empty(), advice(LARGE, false, false, ""));
-  }
-
-  @Test
-  void aLargeImportIsToldTheFlagsForItsCpu() {
-    HugePageAdvice.Vm vm = new HugePageAdvice.Vm(false, false, "madvise");
-    assertSays(HugePageAdvice.advice(HugePageAdvice.Use.IMPORT, LARGE, vm),
-        "trialfhir import: 500,000 record files", "-XX:+UseTransparentHugePages", "less CPU", "Bulk import");
-    assertEquals(Optional.empty(), HugePageAdvice.advice(HugePageAdvice.Use.IMPORT, HugePageAdvice.STUDIES - 1, vm));
-    assertEquals(Optional.empty(),
-        HugePageAdvice.advice(HugePageAdvice.Use.IMPORT, LARGE, new HugePageAdvice.Vm(true, true, "madvise")));
   }
 
   @Test
