@@ -12,6 +12,12 @@ final class HeapExhaustion {
   static final int EXIT_STATUS = 3;
 
   private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+  /**
+   * Heap kept back for the hint: given up first thing in the handler and in {@link #report}, so that building and printing it does not run
+   * out in turn (under load, one start in four at 28 MB ended with "OutOfMemoryError thrown from the
+   * UncaughtExceptionHandler" and no hint).
+   */
+  private static volatile byte[] reserve;
 
   private HeapExhaustion() {}
 
@@ -20,9 +26,11 @@ final class HeapExhaustion {
     if (!INSTALLED.compareAndSet(false, true)) {
       return;  // once per process: servers started again in one JVM (tests) must not stack handlers
     }
+    reserve = new byte[512 * 1024];
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
       if (causes(error)) {
+        reserve = null;  // before the message's first allocation, the concatenation below
         report("thread " + thread.getName());
         Runtime.getRuntime().halt(EXIT_STATUS);
       } else if (previous != null) {
@@ -36,6 +44,7 @@ final class HeapExhaustion {
 
   /** Prints the hint for an exhaustion seen in {@code where}; the caller ends with {@link #EXIT_STATUS}. */
   static void report(String where) {
+    reserve = null;
     long maxMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
     System.err.println("trialfhir serve: out of memory (" + where + ") with a maximum heap of " + maxMb + " MB."
         + " The store's search index and matcher are held in memory: start the server with a larger heap,"
