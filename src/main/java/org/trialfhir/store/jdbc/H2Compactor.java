@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
 import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
@@ -34,19 +33,11 @@ import org.slf4j.LoggerFactory;
  * #RETENTION_SECONDS} seconds are neither reused nor rewritten (H2's RETENTION_TIME, kept at its default so that a
  * file whose last writes the disk reordered still opens), so the file runs ahead of its live data by what the last
  * 45 seconds wrote; the rewrite at close takes that back.
- *
- * <p>While the file has grown by half since the store opened (a bulk load, which the close then rewrites whole), the
- * passes rewrite only chunks under {@value #BULK_FILL_RATE}% live: moving the live pages of a chunk 80% live takes
- * four bytes copied for each byte freed, and a bulk load's chunks can stay that full (the content of every version is
- * written once and never replaced). The copy at close, which reads only live pages, is the same; the file's peak
- * before it was 7% lower at 50,000 trials (the passes' own moves make chunks too), 25-35% higher in slow imports.
  */
 final class H2Compactor {
   private static final Logger LOG = LoggerFactory.getLogger(H2Compactor.class);
   /** Chunks less full than this (percent of their bytes still live) are rewritten. */
   static final int TARGET_FILL_RATE = 80;
-  /** The same during a bulk load ({@link #grown}), whose file the close rewrites. */
-  static final int BULK_FILL_RATE = 50;
   /** Bytes of live pages moved per pass, to keep each hold of the store's lock short. */
   static final int BYTES_PER_PASS = 16 * 1024 * 1024;
   private static final long PERIOD_MS = 1000;
@@ -90,7 +81,7 @@ final class H2Compactor {
   /** One pass; a failure is logged once per run of failures and retried at the next tick. */
   private void pass() {
     try {
-      compact(dataSource, this::fillRate, BYTES_PER_PASS);
+      compact(dataSource, TARGET_FILL_RATE, BYTES_PER_PASS);
       failing = false;
     } catch (SQLException | RuntimeException e) {
       if (!failing) {
@@ -101,20 +92,14 @@ final class H2Compactor {
   }
 
   /**
-   * Rewrites the live pages of the chunks under {@code targetFillRate} percent full (chosen for the store), up to
-   * {@code bytes}; returns whether it rewrote any. A database not embedded in this JVM (H2 over TCP) is left alone.
+   * Rewrites the live pages of the chunks under {@code targetFillRate} percent full, up to {@code bytes}; returns
+   * whether it rewrote any. A database not embedded in this JVM (H2 over TCP) is left alone.
    */
-  static boolean compact(DataSource dataSource, ToIntFunction<MVStore> targetFillRate, int bytes)
-      throws SQLException {
+  static boolean compact(DataSource dataSource, int targetFillRate, int bytes) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       MVStore store = mvStore(c);
-      return store != null && !store.isClosed() && store.compact(targetFillRate.applyAsInt(store), bytes);
+      return store != null && !store.isClosed() && store.compact(targetFillRate, bytes);
     }
-  }
-
-  /** The target of a pass: lower during a bulk load, whose file the close rewrites whole. */
-  private int fillRate(MVStore store) {
-    return grown(store) ? BULK_FILL_RATE : TARGET_FILL_RATE;
   }
 
   /** The file store under an embedded H2 connection, or null for a remote one. */
