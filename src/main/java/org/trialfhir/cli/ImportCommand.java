@@ -1,6 +1,7 @@
 package org.trialfhir.cli;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +106,8 @@ final class ImportCommand implements Callable<Integer> {
         }
       }));
       bar.finish();
-    } catch (StoreException e) {
+    } catch (StoreException | UncheckedIOException e) {
+      // A store that fails, or a folder that cannot be listed (RecordFiles names it): one line, no stack trace.
       System.err.println("trialfhir import: " + e.getMessage());
       return 1;
     }
