@@ -133,6 +133,45 @@ public final class ConceptMaps {
 
   /** Lower case, runs of white space (no-break spaces included) as one space, trimmed. */
   static String fold(String code) {
+    String ascii = foldAscii(code);
+    return ascii != null ? ascii : foldAny(code);
+  }
+
+  /**
+   * {@link #fold} of an ASCII code in one pass over it (most lookups that miss the exact table, every one of them
+   * folded: the Unicode white-space tests and the second copy made by {@code toLowerCase} were most of a lookup); null
+   * when the code has a character that is not ASCII. An ASCII character is white space to {@link #foldAny} when it is
+   * to {@link Character#isWhitespace} (tab to carriage return, the four separators U+001C to U+001F, space), and lower
+   * case as {@code toLowerCase(Locale.ROOT)} makes it when it is A to Z.
+   */
+  static String foldAscii(String code) {
+    int n = code.length();
+    byte[] out = null;
+    int length = 0;
+    boolean space = false;
+    for (int i = 0; i < n; i++) {
+      char c = code.charAt(i);
+      if (c >= 128) {
+        return null;
+      }
+      if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001C' && c <= '\u001F')) {
+        space = length > 0;
+        continue;
+      }
+      if (out == null) {
+        out = new byte[n];
+      }
+      if (space) {
+        out[length++] = ' ';
+        space = false;
+      }
+      out[length++] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    return length == 0 ? "" : new String(out, 0, length, StandardCharsets.ISO_8859_1);
+  }
+
+  /** {@link #fold} of any code: the Unicode white-space tests, then {@code toLowerCase(Locale.ROOT)}. */
+  static String foldAny(String code) {
     StringBuilder out = new StringBuilder(code.length());
     boolean space = false;
     for (int i = 0; i < code.length(); i++) {

@@ -96,13 +96,15 @@ public final class ThresholdExtractor {
   /** The hash codes of TRIGGER_WORDS, sorted: most words are ruled out by theirs, without making the word. */
   private static final int[] TRIGGER_WORD_HASHES = TRIGGER_WORDS.stream().mapToInt(String::hashCode).sorted()
       .toArray();
-  private static final Pattern APPROXIMATE = Pattern.compile("(?:~|≈|approximately|about|around|circa|ca\\.)\\s*$",
+  static final Pattern APPROXIMATE = Pattern.compile("(?:~|≈|approximately|about|around|circa|ca\\.)\\s*$",
       FLAGS);
+  /** The last characters of APPROXIMATE's words, case-folded. */
+  private static final String APPROXIMATE_LAST = "~≈ytda.";
   private static final String SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
   private static final Pattern SCORE_LIST =
       Pattern.compile("\\d{1,2}(?:\\s*,\\s*\\d{1,2})*\\s*,?\\s+(?:or|and)\\s+\\d{1,2}(?![\\d.\\p{L}%])", FLAGS);
   private static final Pattern BETWEEN_AND = Pattern.compile("\\s*(?:and|to|-|–)\\s*", FLAGS);
-  private static final Pattern ULN = Pattern.compile("ULN|upper\\s+(?:limit\\s+of\\s+)?normal|upper\\s+normal\\s+limit",
+  static final Pattern ULN = Pattern.compile("ULN|upper\\s+(?:limit\\s+of\\s+)?normal|upper\\s+normal\\s+limit",
       FLAGS);
   /** A ULN multiple the unit map may not spell: "times ULN", "× the ULN", "-fold the upper limit of normal". */
   private static final Pattern ULN_UNIT = Pattern.compile("\\s*(?:[×xX*]|times|-?fold)\\s*(?:the\\s+)?"
@@ -127,7 +129,7 @@ public final class ThresholdExtractor {
    * "performance status"), an abbreviation ("creatinine clearance CrCl≥30"), a parenthesis without numbers
    * ("(ANC)").
    */
-  private static final Pattern FILLER = Pattern.compile("(?:\\s|[:：=\\\\]|[(（][^()（）\\d;]{0,40}[)）]|[)）]"
+  static final Pattern FILLER = Pattern.compile("(?:\\s|[:：=\\\\]|[(（][^()（）\\d;]{0,40}[)）]|[)）]"
       + "|" + NOT_WORD_BEFORE + "(?:is|was|were|are|be|should|must|shall|of|count|counts|level|levels|value|values"
       + "|score|scores|time|performance|status|functional|rate|at|baseline|the|a|an|measured|total)(?![\\p{L}])"
       + "|(?<![\\p{L}])[A-Z][a-z]?[A-Z][A-Za-z]{0,3}(?![\\p{L}\\p{N}]))*");
@@ -299,10 +301,19 @@ public final class ThresholdExtractor {
   }
 
   private static Threshold threshold(String text, Found analyte, Limit limit, String condition) {
-    boolean uln = limit.unit() != null && ULN.matcher(limit.unit()).find();
+    boolean uln = namesUln(limit.unit());
     return new Threshold(analyte == null ? null : analyte.code(), analyte == null ? null : analyte.written(),
         limit.comparator(), limit.value(), limit.high(), limit.unit(), limit.unitKey(), uln, condition,
         text.substring(limit.start(), limit.end()).strip());
+  }
+
+  /**
+   * Whether a unit names the upper limit of normal (ULN finds a match in it). Every match starts with a U, which
+   * folds (CASE_INSENSITIVE | UNICODE_CASE) from u and U alone: most units (mg/dL, years, %) have neither and are not
+   * searched.
+   */
+  static boolean namesUln(String unit) {
+    return unit != null && (unit.indexOf('U') >= 0 || unit.indexOf('u') >= 0) && ULN.matcher(unit).find();
   }
 
   // ---- analytes ------------------------------------------------------------------------------------------
@@ -422,7 +433,20 @@ public final class ThresholdExtractor {
       return null;
     }
     String between = text.substring(candidate.get(candidate.size() - 1).end(), limit.start());
-    return between.length() <= MAX_FILLER && FILLER.matcher(between).matches() ? candidate : null;
+    return between.length() <= MAX_FILLER && isFiller(between) ? candidate : null;
+  }
+
+  /**
+   * Whether FILLER matches the whole text. FILLER repeats a choice one of whose branches is {@code \\s}, so nothing
+   * or white space alone (most analytes stand a space before their limit) matches without running it.
+   */
+  static boolean isFiller(String between) {
+    for (int i = 0; i < between.length(); i++) {
+      if (!isRegexSpace(between.charAt(i))) {
+        return FILLER.matcher(between).matches();
+      }
+    }
+    return true;
   }
 
   /** "≤ 2.5 times the upper limit of normal for AST and ALT": analytes named after the limit, in its clause. */
@@ -448,8 +472,8 @@ public final class ThresholdExtractor {
 
   /** An orphan limit may continue the previous analyte only when it is the same kind of quantity. */
   private static boolean sameKind(Limit previous, Limit limit) {
-    boolean previousUln = previous.unit() != null && ULN.matcher(previous.unit()).find();
-    boolean limitUln = limit.unit() != null && ULN.matcher(limit.unit()).find();
+    boolean previousUln = namesUln(previous.unit());
+    boolean limitUln = namesUln(limit.unit());
     if (previousUln || limitUln) {
       return previousUln && limitUln;
     }
@@ -606,7 +630,7 @@ public final class ThresholdExtractor {
       return betweenAt(text, start, between, scientific, number);
     }
     number.region(start, text.length());
-    if (!number.lookingAt() || APPROXIMATE.matcher(text.substring(Math.max(0, start - 15), start)).find()) {
+    if (!number.lookingAt() || approximate(text, start)) {
       return null;
     }
     Value value = valueAt(text, number, scientific);
@@ -624,6 +648,30 @@ public final class ThresholdExtractor {
     boolean age = words.endsWith("older") || words.endsWith("younger") || ofAge(text, trailing[1]);
     return new Limit(start, trailing[1], TRAILING.get(words), value.low(), null, value.unit(), value.unitKey(),
         age);
+  }
+
+  /**
+   * Whether the 15 characters before {@code start} end with an APPROXIMATE word ("about 5"). A match ends with the last
+   * character of one of its words, then only {@code \\s} and perhaps a final line terminator that is not {@code \\s}
+   * ({@code $} matches before one): the pattern is run only when the character before that tail can end one of its
+   * words, which the character before most numbers cannot.
+   */
+  static boolean approximate(String text, int start) {
+    int from = Math.max(0, start - 15);
+    int end = start;
+    if (end > from && isFinalTerminator(text.charAt(end - 1))) {
+      end--;
+    }
+    while (end > from && isRegexSpace(text.charAt(end - 1))) {
+      end--;
+    }
+    return end > from && APPROXIMATE_LAST.indexOf(caseFolded(text.charAt(end - 1))) >= 0
+        && APPROXIMATE.matcher(text.substring(from, start)).find();
+  }
+
+  /** The line terminators {@code $} may stand before that {@code \\s} does not match. */
+  private static boolean isFinalTerminator(char c) {
+    return c == '\u0085' || c == '\u2028' || c == '\u2029';
   }
 
   private static boolean ofAge(String text, int from) {

@@ -26,19 +26,21 @@ public final class ScientificNumbers {
           + "(?:\\s*\\^\\s*(?<caret>-?\\d{1,2})|[eE](?<e>-?\\d{1,2})|(?<glued>[1-9]\\d?)(?!\\d))"
           + "(?<unit>\\s*/\\s*[A-Za-zµμ]+\\d?|\\s+(?:[A-Za-z+\\-]+\\s+){0,2}?cells?(?:\\s*/\\s*[A-Za-z]+\\d?)?)?");
 
-  private static final Pattern SPACED_SLASH = Pattern.compile("\\s*/\\s*");
-
   private ScientificNumbers() {}
 
   /** Every scientific-notation number in {@code text} (already unescaped), in order. */
   public static List<Mention> find(String text) {
     List<Mention> mentions = new ArrayList<>();
-    Matcher m = MENTION.matcher(text);
     // Every mention writes its power of ten as "×10", "x 10", "*10"...: a text without one, most of them (even with
-    // a "10" in it), is not searched, and a long text (an interventions section) is searched only from the number
-    // before each one. Searching from where its number may begin finds what a search from the start would: the
-    // part of a mention before its [×xX*] holds only digits, dots, dashes and spaces.
-    for (int from = 0, times; (times = timesTen(text, from)) >= 0; from = m.end()) {
+    // a "10" in it), is not searched (nor given a matcher), and a long text (an interventions section) is searched
+    // only from the number before each one. Searching from where its number may begin finds what a search from the
+    // start would: the part of a mention before its [×xX*] holds only digits, dots, dashes and spaces.
+    int times = timesTen(text, 0);
+    if (times < 0) {
+      return mentions;
+    }
+    Matcher m = MENTION.matcher(text);
+    for (int from = 0; times >= 0; from = m.end(), times = timesTen(text, from)) {
       if (!m.find(numberStart(text, times, from))) {
         break;
       }
@@ -47,10 +49,43 @@ public final class ScientificNumbers {
       int exponent = Integer.parseInt(exponentText);
       BigDecimal low = new BigDecimal(m.group("low")).scaleByPowerOfTen(exponent);
       BigDecimal high = m.group("high") == null ? low : new BigDecimal(m.group("high")).scaleByPowerOfTen(exponent);
-      String unit = m.group("unit") == null ? null : SPACED_SLASH.matcher(m.group("unit").strip()).replaceAll("/");
+      String written = m.group("unit");
+      String unit = written == null ? null : slashSpacesRemoved(written.strip());
       mentions.add(new Mention(low, high, unit, m.group("glued") != null, m.group(), m.start(), m.end()));
     }
     return mentions;
+  }
+
+  /**
+   * The unit with the white space around its slashes removed, as replacing every match of {@code \s*}, a slash,
+   * {@code \s*} by a slash did, without a matcher: a run of {@code \s} is dropped when a slash is right before or
+   * right after it, kept otherwise.
+   */
+  static String slashSpacesRemoved(String unit) {
+    if (unit.indexOf('/') < 0) {
+      return unit;
+    }
+    StringBuilder out = new StringBuilder(unit.length());
+    int n = unit.length();
+    for (int i = 0; i < n; ) {
+      char c = unit.charAt(i);
+      if (!isRegexSpace(c)) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      int end = i;
+      while (end < n && isRegexSpace(unit.charAt(end))) {
+        end++;
+      }
+      boolean slashBefore = i > 0 && unit.charAt(i - 1) == '/';
+      boolean slashAfter = end < n && unit.charAt(end) == '/';
+      if (!slashBefore && !slashAfter) {
+        out.append(unit, i, end);
+      }
+      i = end;
+    }
+    return out.toString();
   }
 
   /** Where the first {@code [×xX*]\s*10} at or after {@code from} begins, or -1. */

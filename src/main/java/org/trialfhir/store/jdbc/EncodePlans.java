@@ -1,12 +1,14 @@
 package org.trialfhir.store.jdbc;
 
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.BaseRuntimeDeclaredChildDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementDefinition.ChildTypeEnum;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeChildContainedResources;
 import ca.uhn.fhir.context.RuntimeChildDeclaredExtensionDefinition;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,14 @@ final class EncodePlans {
     private final Map<Class<?>, Target> targets = new ConcurrentHashMap<>();
     /** The last target used: nearly every child holds values of one class, and a map look-up per value costs 7%. */
     private volatile Target last;
+    /**
+     * The field HAPI's accessor reads, when it reads one field and nothing else (its plain and list field accessors);
+     * else null. Read here directly, a child's value comes without the list HAPI wraps a single value in (a third of
+     * the walk's samples were the list calls at that line).
+     */
+    private final Field field;
+    /** Whether {@link #field} holds one value (else a list of them). */
+    private final boolean oneValue;
 
     Child(Kind kind, BaseRuntimeChildDefinition definition, FhirContext ctx) {
       this.kind = kind;
@@ -98,6 +108,26 @@ final class EncodePlans {
       // HAPI opens an array for a repeating child, or one that replaces a repeating one of a parent type.
       this.multiple = definition != null
           && (definition.isMultipleCardinality() || (replaced != null && replaced.isMultipleCardinality()));
+      String accessorClass = accessor == null ? "" : accessor.getClass().getName();
+      boolean plain = accessorClass.equals(PLAIN_ACCESSOR);
+      // HAPI's accessor reads the field by reflection, so it is accessible already (trySetAccessible says so).
+      this.field = definition instanceof BaseRuntimeDeclaredChildDefinition declared
+          && (plain || accessorClass.equals(LIST_ACCESSOR)) && declared.getField().trySetAccessible()
+          ? declared.getField() : null;
+      this.oneValue = plain;
+    }
+
+    /**
+     * Whether {@link #value} gives the child's value: it holds at most one, in a field read directly, written as a
+     * member (not as an array, as a child replacing a repeating one of its parent type is).
+     */
+    boolean readsOneValue() {
+      return field != null && oneValue && !multiple;
+    }
+
+    /** The child's one value in an element, or null (see {@link #readsOneValue}). */
+    IBase value(IBase element) {
+      return (IBase) read(element);
     }
 
     Kind kind() {
@@ -105,8 +135,25 @@ final class EncodePlans {
     }
 
     /** The child's values in an element (HAPI's accessor: the field, read by reflection). */
+    @SuppressWarnings("unchecked")
     List<? extends IBase> values(IBase element) {
-      return accessor.getValues(element);
+      if (field == null) {
+        return accessor.getValues(element);
+      }
+      if (oneValue) {
+        IBase value = value(element);
+        return value == null ? List.of() : List.of(value);
+      }
+      List<? extends IBase> values = (List<? extends IBase>) read(element);
+      return values == null ? List.of() : values;
+    }
+
+    private Object read(IBase element) {
+      try {
+        return field.get(element);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException("HAPI's accessor reads " + field + " too", e);
+      }
     }
 
     boolean multiple() {
@@ -123,6 +170,10 @@ final class EncodePlans {
       return target;
     }
   }
+
+  /** HAPI's accessors that read one field and nothing else: a single value, or a list of values. */
+  private static final String PLAIN_ACCESSOR = BaseRuntimeDeclaredChildDefinition.class.getName() + "$FieldPlainAccessor";
+  private static final String LIST_ACCESSOR = BaseRuntimeDeclaredChildDefinition.class.getName() + "$FieldListAccessor";
 
   private final FhirContext ctx;
   private final Map<Class<?>, Composite> composites = new ConcurrentHashMap<>();

@@ -9,6 +9,7 @@ import ca.uhn.fhir.context.FhirVersionEnum;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.api.AddProfileTagEnum;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseBooleanDatatype;
@@ -44,8 +45,15 @@ import org.hl7.fhir.r4.model.Resource;
  * context with a narrative generator or profile tags added on every encoding.
  */
 final class LeanJsonEncoder {
-  /** The JSON of a resource and how many decimals in exponent form it wrote in plain form. */
-  record Result(byte[] json, int plainedDecimals) {}
+  /**
+   * The JSON of a resource and the decimals in exponent form it wrote in plain form (each time it wrote one: a decimal
+   * element held twice is listed twice), for the codec to give them their plain form.
+   */
+  record Result(byte[] json, List<IBaseDecimalDatatype> plained) {
+    int plainedDecimals() {
+      return plained.size();
+    }
+  }
 
   /** A shape this encoder leaves to HAPI; cheap to throw (no stack), as it may end any resource's walk. */
   static final class Unsupported extends RuntimeException {
@@ -102,7 +110,7 @@ final class LeanJsonEncoder {
     out.reset();
     Walk walk = new Walk(out, domain, plainDecimals);
     walk.resource(definition.getName());
-    return new Result(out.toByteArray(), walk.plained);
+    return new Result(out.toByteArray(), walk.plained == null ? List.of() : walk.plained);
   }
 
   /** One resource's walk: the output and what the codec wants to know afterwards. */
@@ -110,7 +118,7 @@ final class LeanJsonEncoder {
     private final Utf8JsonOut out;
     private final DomainResource resource;
     private final boolean plainDecimals;
-    private int plained;
+    private List<IBaseDecimalDatatype> plained;
     private boolean metaTouched;
 
     Walk(Utf8JsonOut out, DomainResource resource, boolean plainDecimals) {
@@ -162,6 +170,14 @@ final class LeanJsonEncoder {
     }
 
     private void values(IBase element, EncodePlans.Child child) {
+      if (child.readsOneValue()) {
+        // Most children: one value or none, read without a list around it.
+        IBase value = child.value(element);
+        if (value != null) {
+          single(value, child);
+        }
+        return;
+      }
       List<? extends IBase> values = child.values(element);
       if (values.isEmpty()) {
         return;
@@ -172,12 +188,7 @@ final class LeanJsonEncoder {
         }
         IBase value = values.get(0);
         if (value != null) {
-          EncodePlans.Target target = child.target(value.getClass());
-          long mark = out.mark();
-          out.name(target.quotedName());
-          if (!value(value, target)) {
-            out.rewind(mark);
-          }
+          single(value, child);
         }
         return;
       }
@@ -204,6 +215,16 @@ final class LeanJsonEncoder {
       }
       if (opened != null) {
         out.endArray();
+      }
+    }
+
+    /** A child's one value as a member, taken back when it has no content. */
+    private void single(IBase value, EncodePlans.Child child) {
+      EncodePlans.Target target = child.target(value.getClass());
+      long mark = out.mark();
+      out.name(target.quotedName());
+      if (!value(value, target)) {
+        out.rewind(mark);
       }
     }
 
@@ -273,7 +294,7 @@ final class LeanJsonEncoder {
         }
         out.number(number);
       } else if (value instanceof IBaseDecimalDatatype decimal) {
-        decimal(decimal.getValue(), text);
+        decimal(decimal, text);
       } else if (value instanceof IBaseBooleanDatatype bool) {
         Boolean truth = bool.getValue();
         if (truth == null) {
@@ -303,7 +324,8 @@ final class LeanJsonEncoder {
     }
 
     /** As {@link CanonicalJsonWriter#write(BigDecimal)}: the element's text, or its plain form when asked. */
-    private void decimal(BigDecimal number, String text) {
+    private void decimal(IBaseDecimalDatatype decimal, String text) {
+      BigDecimal number = decimal.getValue();
       if (number == null) {
         throw new Unsupported("decimal without value");
       }
@@ -313,7 +335,10 @@ final class LeanJsonEncoder {
         }
       }
       if (plainDecimals && (text.indexOf('E') >= 0 || text.indexOf('e') >= 0)) {
-        plained++;
+        if (plained == null) {
+          plained = new ArrayList<>(4);
+        }
+        plained.add(decimal);
         out.raw(number.toPlainString());
       } else {
         out.raw(text);

@@ -162,10 +162,21 @@ final class Utf8JsonOut {
   void string(String value) {
     separate();
     int n = value.length();
-    put((byte) '"');
+    ensure(n + 2);
     byte[] b = buf;
     int at = len;
-    for (int i = 0; i < n; i++) {
+    b[at++] = '"';
+    // Nearly every character is ASCII without an escape, one byte each: room for all of them is made above, so this
+    // run is copied without the room check the loop below makes at every character.
+    int i = 0;
+    for (; i < n; i++) {
+      char c = value.charAt(i);
+      if (c >= 128 || ESCAPES[c] != 0) {
+        break;
+      }
+      b[at++] = (byte) c;
+    }
+    for (; i < n; i++) {
       if (b.length - at < 6) {
         // At most 6 bytes a character (an escape; a surrogate pair takes 4 for 2), room made as the string goes.
         len = at;
