@@ -3,12 +3,16 @@ package org.trialfhir.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.r4.model.ResearchStudy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -78,6 +82,47 @@ class ImportCommandTest {
       ResearchStudy study = (ResearchStudy) store.read("ResearchStudy", copies.get(2).id()).orElseThrow();
       assertEquals("2", study.getMeta().getVersionId());
       assertEquals("1", store.read("ResearchStudy", copies.get(0).id()).orElseThrow().getMeta().getVersionId());
+    }
+  }
+
+  @Test
+  void everyFileOfAFolderOfShardsIsReportedOnce(@TempDir Path tmp) throws IOException {
+    Path records = Files.createDirectories(tmp.resolve("records"));
+    List<TrialCopies.Copy> copies = new ArrayList<>();
+    // Shard names that sort one way folder by folder and another as whole paths ('-' and '.' before '/').
+    copies.addAll(TrialCopies.write(Files.createDirectories(records.resolve("0000")), 3, 400));
+    copies.addAll(TrialCopies.write(Files.createDirectories(records.resolve("0000-b")), 2, 410));
+    copies.addAll(TrialCopies.write(Files.createDirectories(records.resolve("0000.c/deeper")), 2, 420));
+    copies.addAll(TrialCopies.write(Files.createDirectories(records.resolve("0001")), 3, 430));
+    TrialCopies.write(Files.createDirectories(records.resolve(".trash")), 2, 440);
+    String data = tmp.resolve("data").toString();
+
+    CommandRun run = CommandRun.of("import", "--data-dir", data, "--no-validate", "--verbose", "--progress",
+        records.toString());
+
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("10 files") && run.out().contains("10 imported, 0 updated"), run.out());
+    assertTrue(run.err().contains("] 10/10 100%"), run.err());
+    for (TrialCopies.Copy copy : copies) {
+      String line = "imported " + copy.id() + " " + copy.file();
+      assertEquals(1, run.out().lines().filter(line::equals).count(), line + " once in\n" + run.out());
+    }
+  }
+
+  @Test
+  void aFolderThatCannotBeListedEndsTheImportWithOneLine(@TempDir Path tmp) throws IOException {
+    Path records = Files.createDirectories(tmp.resolve("records"));
+    TrialCopies.write(Files.createDirectories(records.resolve("0000")), 2, 450);
+    String data = tmp.resolve("data").toString();
+    Path locked = Files.createDirectories(records.resolve("0001"));
+    Files.setPosixFilePermissions(locked, Set.of());
+    try {
+      assumeFalse(Files.isReadable(locked), "a folder mode 000 is readable to root: nothing to test as root");
+      CommandRun refused = CommandRun.of("import", "--data-dir", data, "--no-validate", records.toString());
+      assertEquals(1, refused.status());
+      assertEquals("trialfhir import: cannot list " + records + ": " + locked, refused.err().strip());
+    } finally {
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
     }
   }
 
