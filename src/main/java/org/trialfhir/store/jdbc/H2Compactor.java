@@ -170,10 +170,10 @@ final class H2Compactor {
 
   /**
    * {@link MVStoreTool#compact(String, boolean)} without compression, tuned for a one-pass copy: both files are opened
-   * without H2's page cache, as every page is read once and written once (at 500,000 trials the cache's lookups and
-   * evictions were a fifth of the copy's CPU), and the maps (each table and index) are copied on as many threads as
-   * there are cores, where H2 takes a quarter of them (one on two cores). A 6.2 GB file: 27 s on one thread with the
-   * cache, 18.5 s on two without (CompactBench, stop 18).
+   * without H2's page cache, as every page is read once and written once (the cache's lookups and evictions were a
+   * tenth of the copy's perf samples, kernel included), and the maps (each table and index) are copied on as many
+   * threads as there are cores, where H2 takes a quarter of them (one on two cores). The copy of a 6.2 GB file of
+   * 500,000 trials: 31-34 s before, 24-25 s after (CompactBench, stop 18); most of the rest is the kernel's.
    */
   static void copyLiveData(String fileName) {
     if (System.getProperty(COMPACT_THREADS) == null) {
