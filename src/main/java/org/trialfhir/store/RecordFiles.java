@@ -34,7 +34,8 @@ public final class RecordFiles {
   private RecordFiles() {}
 
   /**
-   * Every regular, non-hidden file under {@code dir}, in path order; a symbolic link counts as the file it points to.
+   * Every regular, non-hidden file under {@code dir}, in path order; a symbolic link counts as the file it points to,
+   * and {@code dir} may be a link to a folder (links to folders inside it are not followed).
    *
    * @throws UncheckedIOException if the directory cannot be walked
    */
@@ -56,7 +57,7 @@ public final class RecordFiles {
     }
   }
 
-  /** What {@code dir} itself is decides: a folder is listed, a file (or a link to one) is the one file. */
+  /** What {@code dir} itself is decides: a folder (or a link to one) is listed, a file (or a link to one) is itself. */
   private static final class Root extends RecursiveTask<List<Path>> {
     private final Path dir;
 
@@ -66,12 +67,13 @@ public final class RecordFiles {
 
     @Override
     protected List<Path> compute() {
-      // Not followed when it is a link, as the walk this listing replaced did not: a link to a folder lists nothing.
-      Entry root = Entry.of(dir);
-      if (root == null) {
-        return List.of();
+      // The folder named is listed through a link too (as `find -H` does): whoever named it meant its files, and
+      // before this `import LINK` stored nothing and said all was well. Links to folders inside it are not followed:
+      // one pointing back up would list forever.
+      if (Files.isDirectory(dir)) {
+        return new Folder(dir).compute();
       }
-      return root.folder() ? new Folder(dir).compute() : List.of(dir);
+      return Entry.of(dir) == null ? List.of() : List.of(dir);
     }
   }
 

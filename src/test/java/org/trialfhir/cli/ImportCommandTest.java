@@ -110,6 +110,19 @@ class ImportCommandTest {
   }
 
   @Test
+  void aLinkToAFolderImportsTheFolder(@TempDir Path tmp) throws IOException {
+    Path records = Files.createDirectories(tmp.resolve("records"));
+    TrialCopies.write(records, 3, 450);
+    Path link = Files.createSymbolicLink(tmp.resolve("latest"), records);
+
+    CommandRun run = CommandRun.of("import", "--data-dir", tmp.resolve("data").toString(), "--no-validate",
+        link.toString());
+
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("3 files") && run.out().contains("3 imported, 0 updated"), run.out());
+  }
+
+  @Test
   void aFolderThatCannotBeListedEndsTheImportWithOneLine(@TempDir Path tmp) throws IOException {
     Path records = Files.createDirectories(tmp.resolve("records"));
     TrialCopies.write(Files.createDirectories(records.resolve("0000")), 2, 450);
