@@ -40,8 +40,9 @@ public final class RegistryText {
 
   /**
    * Whether {@link #unescape} would give the text back unchanged: no backslash, tab, no-break space or two spaces in a
-   * row, and no space at either end. Four {@code indexOf} scans (vectorised by the JIT) rather than one loop over the
-   * characters: a third of the time on registry lines, nearly all of which are clean.
+   * row, and no space at either end. Four {@code indexOf} scans (intrinsics over the string's bytes) rather than one
+   * loop over its characters: this runs on every line of every record, nearly all of them clean (isClean and unescape
+   * were 1.4% of the import worker's samples).
    */
   static boolean isClean(String text) {
     int n = text.length();
