@@ -38,21 +38,19 @@ public final class RegistryText {
     return out.toString();
   }
 
-  private static boolean isClean(String text) {
+  /**
+   * Whether {@link #unescape} would give the text back unchanged: no backslash, tab, no-break space or two spaces in a
+   * row, and no space at either end. Four {@code indexOf} scans (intrinsics over the string's bytes) rather than one
+   * loop over its characters: this runs on every line of every record, nearly all of them clean (isClean and unescape
+   * were 1.4% of the import worker's samples).
+   */
+  static boolean isClean(String text) {
     int n = text.length();
     if (n == 0) {
       return true;
     }
-    if (text.charAt(0) == ' ' || text.charAt(n - 1) == ' ') {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c == '\\' || c == '\t' || c == '\u00A0' || (c == ' ' && text.charAt(i - 1) == ' ')) {
-        return false;
-      }
-    }
-    return true;
+    return text.charAt(0) != ' ' && text.charAt(n - 1) != ' ' && text.indexOf('\\') < 0 && text.indexOf('\t') < 0
+        && text.indexOf('\u00A0') < 0 && text.indexOf("  ") < 0;
   }
 
   private static boolean isAsciiPunctuation(char c) {
