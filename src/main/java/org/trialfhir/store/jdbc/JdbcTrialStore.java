@@ -120,14 +120,20 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     return new JdbcTrialStore(StoreDatabase.jdbc(url, user, password), FhirContext.forR4Cached(), Clock.systemUTC());
   }
 
-  /** A change with its resource (for an upsert) already encoded, ready to be compared and written. */
-  private record Pending(Change change, ResourceCodec.Pending encoded) {}
+  /**
+   * A change with its resource (for an upsert) already encoded, ready to be compared and written; its type and id are
+   * read once here, as the writer looks them up several times per resource under the write gate.
+   */
+  private record Pending(Change change, String type, String id, ResourceCodec.Pending encoded) {}
 
   /** A write prepared by this store: its changes, each upsert's resource encoded. */
   private record Prepared(JdbcTrialStore store, List<Change> changes, List<Pending> pending) implements PreparedWrite {}
 
-  /** One write's new versions and outcome, planned under the locks, before its feed number is taken. */
-  private record Planned(List<Pending> pending, List<NewVersion> versions, WriteResult result) {}
+  /**
+   * One write's new versions and outcome, planned under the locks, before its feed number is taken; {@code sources}
+   * holds the change each version comes from, in the same order.
+   */
+  private record Planned(List<Pending> sources, List<NewVersion> versions, WriteResult result) {}
 
   /**
    * A committed write: its feed number (0 when nothing was written), its outcome, the versions for the view, and each
@@ -168,8 +174,10 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     // Encoding is the costly part of a write: done once, outside the transaction and its locks.
     List<Pending> pending = new ArrayList<>(changes.size());
     for (Change change : changes) {
-      pending.add(new Pending(change, change instanceof Upsert upsert
-          ? codec.encode(upsert.resource(), change.type(), change.id(), upsert.handedOver()) : null));
+      String type = change.type();
+      String id = change.id();
+      pending.add(new Pending(change, type, id, change instanceof Upsert upsert
+          ? codec.encode(upsert.resource(), type, id, upsert.handedOver()) : null));
     }
     return new Prepared(this, List.copyOf(changes), pending);
   }
@@ -210,7 +218,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
           Transaction done = transaction(c, writes);
           c.commit();
           if (known != null) {
-            known.committed(done.current(), done.lastSeq());
+            known.committed(done.learned(), done.lastSeq());
           }
           return done.written();
         } catch (SQLException | RuntimeException e) {
@@ -225,23 +233,21 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     });
   }
 
-  /** A transaction's writes, the current rows it read and left, and the feed position it left. */
-  private record Transaction(List<Written> written, Map<String, Map<String, Current>> current, long lastSeq) {}
+  /**
+   * A transaction's writes, the current rows it read from the database or left (for {@link #known}; those it took
+   * from there are not repeated), and the feed position it left.
+   */
+  private record Transaction(List<Written> written, Map<String, Map<String, Current>> learned, long lastSeq) {}
 
   private Transaction transaction(Connection c, List<List<Pending>> writes) throws SQLException {
-    SortedMap<String, SortedSet<String>> ids = new TreeMap<>();
-    for (List<Pending> write : writes) {
-      for (Pending p : write) {
-        ids.computeIfAbsent(p.change().type(), t -> new TreeSet<>()).add(p.change().id());
-      }
-    }
     long lastSeq = -1;
     Map<String, Map<String, Current>> locked;
+    Map<String, Map<String, Current>> learned = new HashMap<>();
     if (known == null) {
-      locked = VersionWrites.lockCurrent(c, ids);
+      locked = VersionWrites.lockCurrent(c, lockOrder(writes));
     } else {
       lastSeq = VersionReads.lastSeq(c);
-      locked = currentKnown(c, ids, lastSeq);
+      locked = currentKnown(c, writes, lastSeq, learned);
     }
     List<Planned> planned = new ArrayList<>(writes.size());
     List<List<NewVersion>> written = new ArrayList<>();
@@ -253,7 +259,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
       }
     }
     if (written.isEmpty()) {
-      return new Transaction(planned.stream().map(p -> unwritten(p.result())).toList(), locked, lastSeq);
+      return new Transaction(planned.stream().map(p -> unwritten(p.result())).toList(), learned, lastSeq);
     }
     long seq = VersionWrites.nextSeqs(c, written.size());
     if (known != null && seq != lastSeq + 1) {
@@ -267,32 +273,54 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     List<Written> committed = new ArrayList<>(planned.size());
     for (Planned plan : planned) {
       committed.add(plan.versions().isEmpty() ? unwritten(plan.result())
-          : written(seq++, plan.result(), plan.pending(), plan.versions(), now, viewLoaded));
+          : written(seq++, plan.result(), plan.sources(), plan.versions(), now, viewLoaded));
     }
-    return new Transaction(committed, locked, seq - 1);
-  }
-
-  /**
-   * The current rows of {@code ids} for a database this JVM alone writes, one at a time: those {@link #known} since
-   * the last write (when the feed is still where it left it), none for those known to be absent, the others read
-   * without locks.
-   */
-  private Map<String, Map<String, Current>> currentKnown(Connection c, SortedMap<String, SortedSet<String>> ids,
-      long lastSeq) throws SQLException {
-    known.validAt(lastSeq);
-    Map<String, Map<String, Current>> current = new HashMap<>();
-    Map<String, List<String>> unknown = new HashMap<>();
-    for (Map.Entry<String, SortedSet<String>> type : ids.entrySet()) {
-      for (String id : type.getValue()) {
-        Current row = known.get(type.getKey(), id);
-        if (row != null) {
-          current.computeIfAbsent(type.getKey(), t -> new HashMap<>()).put(id, row);
-        } else if (!known.absent(type.getKey(), id)) {
-          unknown.computeIfAbsent(type.getKey(), t -> new ArrayList<>()).add(id);
+    if (known != null) {
+      for (List<NewVersion> versions : written) {
+        for (NewVersion v : versions) {
+          // As the last write of the resource in this transaction left it.
+          learned.computeIfAbsent(v.type(), t -> new HashMap<>()).put(v.id(), current(locked, v.type(), v.id()));
         }
       }
     }
-    VersionWrites.readCurrent(c, VersionWrites.READ_CURRENT, unknown, current);
+    return new Transaction(committed, learned, seq - 1);
+  }
+
+  /** The resources the writes change, by type then id, in the one order every locking writer takes them in. */
+  private static SortedMap<String, SortedSet<String>> lockOrder(List<List<Pending>> writes) {
+    SortedMap<String, SortedSet<String>> ids = new TreeMap<>();
+    for (List<Pending> write : writes) {
+      for (Pending p : write) {
+        ids.computeIfAbsent(p.type(), t -> new TreeSet<>()).add(p.id());
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * The current rows of the resources the writes change, for a database this JVM alone writes, one at a time: those
+   * {@link #known} since the last write (when the feed is still where it left it), none for those known to be absent,
+   * the others read without locks, and added to {@code read} too. No lock is taken, so no order is needed: the ids
+   * are not sorted.
+   */
+  private Map<String, Map<String, Current>> currentKnown(Connection c, List<List<Pending>> writes, long lastSeq,
+      Map<String, Map<String, Current>> read) throws SQLException {
+    known.validAt(lastSeq);
+    Map<String, Map<String, Current>> current = new HashMap<>();
+    Map<String, Set<String>> unknown = new HashMap<>();
+    for (List<Pending> write : writes) {
+      for (Pending p : write) {
+        Current row = known.get(p.type(), p.id());
+        if (row != null) {
+          current.computeIfAbsent(p.type(), t -> new HashMap<>()).put(p.id(), row);
+        } else if (!known.absent(p.type(), p.id())) {
+          // A set: a resource several trials of the group share is read once.
+          unknown.computeIfAbsent(p.type(), t -> new HashSet<>()).add(p.id());
+        }
+      }
+    }
+    VersionWrites.readCurrent(c, VersionWrites.READ_CURRENT, unknown, read);
+    read.forEach((type, rows) -> current.computeIfAbsent(type, t -> new HashMap<>()).putAll(rows));
     return current;
   }
 
@@ -306,18 +334,19 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
    */
   private static Planned plan(List<Pending> pending, Map<String, Map<String, Current>> locked) {
     for (Pending p : pending) {
-      Current current = current(locked, p.change());
+      Current current = current(locked, p);
       int version = current == null || current.deleted() ? 0 : current.versionId();
       if (p.change().expectedVersion() != null && p.change().expectedVersion() != version) {
         throw new VersionConflictException(p.change(), version);
       }
     }
-    List<Applied> applied = new ArrayList<>();
-    List<NewVersion> versions = new ArrayList<>();
+    List<Applied> applied = new ArrayList<>(pending.size());
+    List<NewVersion> versions = new ArrayList<>(pending.size());
+    List<Pending> sources = new ArrayList<>(pending.size());
     for (Pending p : pending) {
-      String type = p.change().type();
-      String id = p.change().id();
-      Current current = current(locked, p.change());
+      String type = p.type();
+      String id = p.id();
+      Current current = current(locked, p);
       boolean exists = current != null && !current.deleted();
       int last = current == null ? 0 : current.versionId();
       if (p.encoded() != null) {
@@ -327,9 +356,11 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
         }
         ResourceCodec.Encoded encoded = p.encoded().canonical();
         versions.add(new NewVersion(type, id, last + 1, encoded.compressed(), encoded.sha256(), current == null));
+        sources.add(p);
         applied.add(new Applied(type, id, exists ? Action.UPDATED : Action.CREATED, last + 1));
       } else if (exists) {
         versions.add(new NewVersion(type, id, last + 1, null, null, false));
+        sources.add(p);
         applied.add(new Applied(type, id, Action.DELETED, last + 1));
       } else {
         applied.add(new Applied(type, id, Action.NOT_FOUND, 0));
@@ -339,7 +370,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
       locked.computeIfAbsent(v.type(), t -> new HashMap<>())
           .put(v.id(), new Current(v.versionId(), v.content() == null, v.sha256()));
     }
-    return new Planned(pending, versions, new WriteResult(applied));
+    return new Planned(sources, versions, new WriteResult(applied));
   }
 
   /**
@@ -347,15 +378,14 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
    * bulk import reads nothing: with no view loaded (so no feed handed on from memory) and no version for the cache,
    * stamping copies of its resources would be work for nobody, and the versions are left out.
    */
-  private static Written written(long seq, WriteResult result, List<Pending> pending, List<NewVersion> versions,
+  private static Written written(long seq, WriteResult result, List<Pending> sources, List<NewVersion> versions,
       Instant now, boolean viewLoaded) {
-    Map<String, Pending> byKey = new LinkedHashMap<>();
-    pending.forEach(p -> byKey.put(p.change().type() + "/" + p.change().id(), p));
     List<CurrentView.Row> rows = new ArrayList<>(versions.size());
     List<Integer> weights = new ArrayList<>(versions.size());
     boolean cached = false;
-    for (NewVersion v : versions) {
-      Pending written = byKey.get(v.type() + "/" + v.id());
+    for (int i = 0; i < versions.size(); i++) {
+      NewVersion v = versions.get(i);
+      Pending written = sources.get(i);
       // A handed-over resource comes from a bulk load, which reads nothing back: caching it would only fill the
       // cache, and the heap the collector copies, with the last few thousand trials loaded.
       Integer weight = v.content() == null || (written.change() instanceof Upsert upsert && upsert.handedOver()) ? null
@@ -368,8 +398,9 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
       return new Written(seq, result, rows, null, weights);
     }
     List<Version> stamped = new ArrayList<>(versions.size());
-    for (NewVersion v : versions) {
-      ResourceCodec.Pending encoded = byKey.get(v.type() + "/" + v.id()).encoded();
+    for (int i = 0; i < versions.size(); i++) {
+      NewVersion v = versions.get(i);
+      ResourceCodec.Pending encoded = sources.get(i).encoded();
       // The canonical copy is this write's own; stamping it in place is safe (a retry stamps it again).
       Resource resource = encoded == null ? null
           : ResourceCodec.stamp(encoded.canonical().unstamped(), v.type(), v.id(), v.versionId(), now);
@@ -378,9 +409,13 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     return new Written(seq, result, rows, stamped, weights);
   }
 
-  private static Current current(Map<String, Map<String, Current>> locked, Change change) {
-    Map<String, Current> ofType = locked.get(change.type());
-    return ofType == null ? null : ofType.get(change.id());
+  private static Current current(Map<String, Map<String, Current>> locked, Pending p) {
+    return current(locked, p.type(), p.id());
+  }
+
+  private static Current current(Map<String, Map<String, Current>> locked, String type, String id) {
+    Map<String, Current> ofType = locked.get(type);
+    return ofType == null ? null : ofType.get(id);
   }
 
   @Override

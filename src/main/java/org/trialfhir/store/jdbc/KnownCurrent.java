@@ -59,7 +59,10 @@ final class KnownCurrent {
     return rows.get(new Key(type, id));
   }
 
-  /** After a commit: the rows it read and left, current at feed position {@code lastSeq}. */
+  /**
+   * After a commit: the rows it read from the database and the rows it left, current at feed position {@code
+   * lastSeq}. Rows it took from here unchanged need not be given again: {@link #get} counted as their use.
+   */
   void committed(Map<String, Map<String, Current>> current, long lastSeq) {
     for (Map.Entry<String, Map<String, Current>> ofType : current.entrySet()) {
       for (Map.Entry<String, Current> row : ofType.getValue().entrySet()) {

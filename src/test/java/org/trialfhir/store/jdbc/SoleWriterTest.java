@@ -112,6 +112,50 @@ class SoleWriterTest {
     }
   }
 
+  /**
+   * Several writes of one transaction that share a resource (trials of one group naming one sponsor): the row is
+   * looked up once, each write's version follows the one before, and what the writer remembers afterwards is the
+   * last one written, content hash included (writing that content again changes nothing). Once from an empty
+   * database, where the shared resource is new, and once reopened, where it is read from the database.
+   */
+  @Test
+  void aResourceSharedByTheWritesOfOneTransactionIsRememberedAsTheLastWroteIt() {
+    Path data = dir.resolve("data");
+    try (JdbcTrialStore store = new JdbcTrialStore(StoreDatabase.h2(data), FhirContext.forR4Cached(),
+        Clock.systemUTC())) {
+      List<TrialStore.WriteResult> written = store.applyAll(List.of(
+          store.prepare(List.of(new TrialStore.Upsert(organization("org-b", "Site b")),
+              new TrialStore.Upsert(organization("Sponsor")))),
+          store.prepare(List.of(new TrialStore.Upsert(organization("org-c", "Site c")),
+              new TrialStore.Upsert(organization("Sponsor, renamed"))))));
+
+      assertEquals(new TrialStore.Applied("Organization", "org-a", TrialStore.Action.CREATED, 1),
+          written.get(0).applied().get(1));
+      assertEquals(new TrialStore.Applied("Organization", "org-a", TrialStore.Action.UPDATED, 2),
+          written.get(1).applied().get(1));
+      assertEquals(TrialStore.Action.UNCHANGED,
+          store.apply(List.of(new TrialStore.Upsert(organization("Sponsor, renamed")))).applied().get(0).action());
+    }
+    try (JdbcTrialStore reopened = new JdbcTrialStore(StoreDatabase.h2(data), FhirContext.forR4Cached(),
+        Clock.systemUTC())) {
+      List<TrialStore.WriteResult> written = reopened.applyAll(List.of(
+          reopened.prepare(List.of(new TrialStore.Upsert(organization("Sponsor, third name")))),
+          reopened.prepare(List.of(new TrialStore.Upsert(organization("org-d", "Site d")),
+              new TrialStore.Upsert(organization("Sponsor, fourth name"))))));
+
+      assertEquals(new TrialStore.Applied("Organization", "org-a", TrialStore.Action.UPDATED, 3),
+          written.get(0).applied().get(0));
+      assertEquals(new TrialStore.Applied("Organization", "org-a", TrialStore.Action.UPDATED, 4),
+          written.get(1).applied().get(1));
+      assertEquals(TrialStore.Action.UNCHANGED,
+          reopened.apply(List.of(new TrialStore.Upsert(organization("Sponsor, fourth name")))).applied().get(0).action());
+      assertEquals(new TrialStore.Applied("Organization", "org-a", TrialStore.Action.UPDATED, 5),
+          reopened.apply(List.of(new TrialStore.Upsert(organization("Sponsor")))).applied().get(0));
+      assertEquals(List.of(1, 2, 3, 4, 5), reopened.history("Organization", "org-a").stream()
+          .map(TrialStore.Version::versionId).toList());
+    }
+  }
+
   private static Organization organization(String name) {
     return organization("org-a", name);
   }
