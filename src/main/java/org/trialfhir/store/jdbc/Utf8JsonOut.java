@@ -162,37 +162,32 @@ final class Utf8JsonOut {
   void string(String value) {
     separate();
     int n = value.length();
+    // Room for the rest of the string as plain ASCII (one byte a character) and the closing quote is kept at every
+    // character, so the common case copies without a check; a character taking more bytes makes its room first.
+    // Narratives are the longest strings and hold a quote every few characters (their attributes): resuming the plain
+    // copy after each escape, rather than checking room at every character from the first escape on, is one pass.
     ensure(n + 2);
     byte[] b = buf;
     int at = len;
     b[at++] = '"';
-    // Nearly every character is ASCII without an escape, one byte each: room for all of them is made above, so this
-    // run is copied without the room check the loop below makes at every character.
-    int i = 0;
-    for (; i < n; i++) {
+    for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
-      if (c >= 128 || ESCAPES[c] != 0) {
-        break;
+      if (c < 128 && ESCAPES[c] == 0) {
+        b[at++] = (byte) c;
+        continue;
       }
-      b[at++] = (byte) c;
-    }
-    for (; i < n; i++) {
-      if (b.length - at < 6) {
-        // At most 6 bytes a character (an escape; a surrogate pair takes 4 for 2), room made as the string goes.
+      // At most 6 bytes for this character (an escape; a surrogate pair takes 4 for 2), then the plain rest.
+      if (b.length - at < n - i + 7) {
         len = at;
-        ensure(Math.min(n - i, 4096) * 6 + 1);
+        ensure(n - i + 7);
         b = buf;
       }
-      char c = value.charAt(i);
       if (c < 128) {
         int escape = ESCAPES[c];
-        if (escape == 0) {
-          b[at++] = (byte) c;
-        } else if (escape > 0) {
-          b[at++] = '\\';
+        b[at++] = '\\';
+        if (escape > 0) {
           b[at++] = (byte) escape;
         } else {
-          b[at++] = '\\';
           b[at++] = 'u';
           b[at++] = '0';
           b[at++] = '0';
@@ -216,8 +211,8 @@ final class Utf8JsonOut {
         throw new UnpairedSurrogate();
       }
     }
+    b[at++] = '"';
     len = at;
-    put((byte) '"');
     afterValue = true;
   }
 
