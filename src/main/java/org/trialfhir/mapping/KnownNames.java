@@ -1,6 +1,7 @@
 package org.trialfhir.mapping;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,11 @@ final class KnownNames {
   private final Set<String> folded = new HashSet<>();
   /** Every prefix of a folded code. */
   private final Set<String> prefixes = new HashSet<>();
+  /**
+   * The {@link String#hashCode}s of the prefixes, sorted: a word whose hash is not here starts no code, told without
+   * making the word (a substring of every word of every text was most of {@link #in}).
+   */
+  private final int[] prefixHashes;
 
   KnownNames(ConceptMaps maps, String mapId) {
     this.maps = maps;
@@ -37,6 +43,7 @@ final class KnownNames {
         prefixes.add(key.substring(0, end));
       }
     }
+    prefixHashes = prefixes.stream().mapToInt(String::hashCode).sorted().toArray();
   }
 
   /** The known runs in {@code text}, in text order. */
@@ -46,7 +53,7 @@ final class KnownNames {
     List<String> found = new ArrayList<>();
     int i = 0;
     while (i < words.size()) {
-      if (lower != null && !prefixes.contains(lower.substring(words.get(i)[0], words.get(i)[1]))) {
+      if (lower != null && !startsCode(lower, words.get(i)[0], words.get(i)[1])) {
         i++;
         continue;
       }
@@ -66,6 +73,15 @@ final class KnownNames {
       i += Math.max(matched, 1);
     }
     return found;
+  }
+
+  /** Whether {@code lower}'s characters from {@code start} to {@code end} are a prefix of a folded code. */
+  private boolean startsCode(String lower, int start, int end) {
+    int hash = 0;
+    for (int j = start; j < end; j++) {
+      hash = 31 * hash + lower.charAt(j);
+    }
+    return Arrays.binarySearch(prefixHashes, hash) >= 0 && prefixes.contains(lower.substring(start, end));
   }
 
   /**

@@ -111,6 +111,11 @@ public final class MedPathPageReader implements TrialRecordReader {
   private static final List<String> TIME_FRAME_WORDS = List.of("up", "within", "through", "at", "after",
       "approximately", "about", "over", "for", "until", "from", "baseline");
   private static final List<String> TIME_FRAME_UNITS = List.of("Day", "Week", "Month", "Year", "Cycle");
+  /**
+   * The ASCII characters a time frame's word may start with: the units' first letters as written, the words' in either
+   * case (only ASCII letters fold to an ASCII letter there, so another ASCII character starts none of them).
+   */
+  private static final String TIME_FRAME_FIRSTS = firsts();
 
   @Override
   public String format() {
@@ -578,10 +583,23 @@ public final class MedPathPageReader implements TrialRecordReader {
    * a row's words passes the checks before it, and trying the pattern at each one was most of the rows' reading.
    * Ignoring case as {@code regionMatches} does matches more than the pattern's ASCII case does, never less.
    */
+  private static String firsts() {
+    StringBuilder firsts = new StringBuilder();
+    TIME_FRAME_UNITS.forEach(unit -> firsts.append(unit.charAt(0)));
+    for (String word : TIME_FRAME_WORDS) {
+      firsts.append(Character.toLowerCase(word.charAt(0))).append(Character.toUpperCase(word.charAt(0)));
+    }
+    return firsts.toString();
+  }
+
   private static boolean mayStartTimeFrame(String row, int i) {
     char c = row.charAt(i);
     if (c >= '0' && c <= '9') {
       return true;
+    }
+    if (c < 128 && TIME_FRAME_FIRSTS.indexOf(c) < 0) {
+      // Most letters inside a row's words start none of the words: one scan instead of seventeen comparisons.
+      return false;
     }
     for (String unit : TIME_FRAME_UNITS) {
       if (row.startsWith(unit, i)) {

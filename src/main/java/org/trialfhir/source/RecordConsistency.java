@@ -140,8 +140,14 @@ public final class RecordConsistency {
   }
 
   private static void enrollmentIn(String text, int count, List<Diagnostic> diagnostics) {
-    for (Pattern pattern : ENROLL) {
-      enrollmentIn(pattern.matcher(text), text, count, diagnostics);
+    // The first two shapes need "enroll", the third "in up to": a sentence without the word is not searched for the
+    // shape (regionMatches ignores case at least as widely as the patterns do, so no match is lost).
+    boolean enroll = containsIgnoreCase(text, "enroll");
+    boolean inUpTo = containsIgnoreCase(text, "in up to");
+    for (int i = 0; i < ENROLL.size(); i++) {
+      if (i < 2 ? enroll : inUpTo) {
+        enrollmentIn(ENROLL.get(i).matcher(text), text, count, diagnostics);
+      }
     }
   }
 
