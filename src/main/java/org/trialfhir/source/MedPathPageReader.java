@@ -583,15 +583,6 @@ public final class MedPathPageReader implements TrialRecordReader {
    * a row's words passes the checks before it, and trying the pattern at each one was most of the rows' reading.
    * Ignoring case as {@code regionMatches} does matches more than the pattern's ASCII case does, never less.
    */
-  private static String firsts() {
-    StringBuilder firsts = new StringBuilder();
-    TIME_FRAME_UNITS.forEach(unit -> firsts.append(unit.charAt(0)));
-    for (String word : TIME_FRAME_WORDS) {
-      firsts.append(Character.toLowerCase(word.charAt(0))).append(Character.toUpperCase(word.charAt(0)));
-    }
-    return firsts.toString();
-  }
-
   private static boolean mayStartTimeFrame(String row, int i) {
     char c = row.charAt(i);
     if (c >= '0' && c <= '9') {
@@ -612,6 +603,16 @@ public final class MedPathPageReader implements TrialRecordReader {
       }
     }
     return false;
+  }
+
+  /** {@link #TIME_FRAME_FIRSTS}: the units' first letters, and the words' in both cases. */
+  private static String firsts() {
+    StringBuilder firsts = new StringBuilder();
+    TIME_FRAME_UNITS.forEach(unit -> firsts.append(unit.charAt(0)));
+    for (String word : TIME_FRAME_WORDS) {
+      firsts.append(Character.toLowerCase(word.charAt(0))).append(Character.toUpperCase(word.charAt(0)));
+    }
+    return firsts.toString();
   }
 
   /**
