@@ -24,12 +24,16 @@ public final class RecordConsistency {
       "(?:aged?\\s*(?:between|from)?\\s*)(\\d{1,3})\\s*(?:and|to|-)\\s*(\\d{1,3})\\s*years", Pattern.CASE_INSENSITIVE);
   // Three shapes, each starting with a digit or a literal so the matcher rejects most positions at once:
   // "40 patients ... will be enrolled", "enroll 9-18 patients", "in up to 18 participants".
-  private static final List<Pattern> ENROLL = List.of(
-      Pattern.compile("(\\d{1,5})(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+(?:patients|participants|subjects)\\b[^.]{0,80}?"
-          + "\\benrolled", Pattern.CASE_INSENSITIVE),
-      Pattern.compile("enroll\\s+(?:approximately\\s+|about\\s+|up to\\s+)?(\\d{1,5})(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+"
-          + "(?:patients|participants|subjects)", Pattern.CASE_INSENSITIVE),
-      Pattern.compile("in up to\\s+(\\d{1,5})\\s+(?:patients|participants|subjects)", Pattern.CASE_INSENSITIVE));
+  /** An enrollment shape, and a word it cannot match without: a sentence without the word is not searched. */
+  private record EnrollShape(String word, Pattern pattern) {}
+
+  private static final List<EnrollShape> ENROLL = List.of(
+      new EnrollShape("enroll", Pattern.compile("(\\d{1,5})(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+"
+          + "(?:patients|participants|subjects)\\b[^.]{0,80}?\\benrolled", Pattern.CASE_INSENSITIVE)),
+      new EnrollShape("enroll", Pattern.compile("enroll\\s+(?:approximately\\s+|about\\s+|up to\\s+)?(\\d{1,5})"
+          + "(?:\\s*(?:-|to)\\s*(\\d{1,5}))?\\s+(?:patients|participants|subjects)", Pattern.CASE_INSENSITIVE)),
+      new EnrollShape("in up to", Pattern.compile("in up to\\s+(\\d{1,5})\\s+(?:patients|participants|subjects)",
+          Pattern.CASE_INSENSITIVE)));
 
   private static final Pattern QUALIFIER =
       Pattern.compile("(?:approximately|about|around|up to|a total of|~)\\s*$", Pattern.CASE_INSENSITIVE);
@@ -140,13 +144,11 @@ public final class RecordConsistency {
   }
 
   private static void enrollmentIn(String text, int count, List<Diagnostic> diagnostics) {
-    // The first two shapes need "enroll", the third "in up to": a sentence without the word is not searched for the
-    // shape (regionMatches ignores case at least as widely as the patterns do, so no match is lost).
-    boolean enroll = containsIgnoreCase(text, "enroll");
-    boolean inUpTo = containsIgnoreCase(text, "in up to");
-    for (int i = 0; i < ENROLL.size(); i++) {
-      if (i < 2 ? enroll : inUpTo) {
-        enrollmentIn(ENROLL.get(i).matcher(text), text, count, diagnostics);
+    // regionMatches ignores case at least as widely as the patterns do, so skipping a sentence without the word loses
+    // no match.
+    for (EnrollShape shape : ENROLL) {
+      if (containsIgnoreCase(text, shape.word())) {
+        enrollmentIn(shape.pattern().matcher(text), text, count, diagnostics);
       }
     }
   }
