@@ -108,13 +108,16 @@ final class StoredCompression {
    */
   static byte[] decompress(byte[] stored) {
     if (startsWith(stored, 0, DICTIONARY_HEADER, 8)) {
+      if (stored.length < HEADER_LENGTH) {
+        throw notADictionaryFrame();
+      }
       int dictionary = littleEndianInt(stored, 8);
       if (dictionary != DICTIONARY) {
         throw new StoreException("stored content was compressed with dictionary " + Integer.toUnsignedString(dictionary)
             + ", which this version does not know (it knows " + DICTIONARY + ")", null);
       }
       if (!startsWith(stored, HEADER_LENGTH, ZSTD_MAGIC, ZSTD_MAGIC.length)) {
-        throw new StoreException("stored content is not a dictionary number followed by a zstd frame", null);
+        throw notADictionaryFrame();
       }
       int size = contentSize(stored, HEADER_LENGTH);
       try {
@@ -139,6 +142,10 @@ final class StoredCompression {
       }
     }
     throw new StoreException("stored content is neither zstd nor gzip", null);
+  }
+
+  private static StoreException notADictionaryFrame() {
+    return new StoreException("stored content is not a dictionary number followed by a zstd frame", null);
   }
 
   private static int contentSize(byte[] stored, int frameStart) {

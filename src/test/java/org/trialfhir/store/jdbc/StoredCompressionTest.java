@@ -152,7 +152,8 @@ class StoredCompressionTest {
   void refusesADictionaryNumberWithoutAFrameAfterIt() {
     byte[] stored = StoredCompression.compress(JSON);
 
-    for (byte[] cut : new byte[][] {Arrays.copyOf(stored, 12), Arrays.copyOf(stored, 14), withByte(stored, 12, 0)}) {
+    for (byte[] cut : new byte[][] {Arrays.copyOf(stored, 10), Arrays.copyOf(stored, 12), Arrays.copyOf(stored, 14),
+        withByte(stored, 12, 0)}) {
       StoreException e = assertThrows(StoreException.class, () -> StoredCompression.decompress(cut));
       assertEquals("stored content is not a dictionary number followed by a zstd frame", e.getMessage());
     }
