@@ -11,6 +11,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
@@ -111,7 +113,7 @@ final class StoredCompression {
       if (stored.length < HEADER_LENGTH) {
         throw notADictionaryFrame();
       }
-      int dictionary = littleEndianInt(stored, 8);
+      int dictionary = ByteBuffer.wrap(stored, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
       if (dictionary != DICTIONARY) {
         throw new StoreException("stored content was compressed with dictionary " + Integer.toUnsignedString(dictionary)
             + ", which this version does not know (it knows " + DICTIONARY + ")", null);
@@ -154,10 +156,6 @@ final class StoredCompression {
       throw new StoreException("stored content is a zstd frame without a readable content size", null);
     }
     return (int) size;
-  }
-
-  private static int littleEndianInt(byte[] bytes, int at) {
-    return (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8 | (bytes[at + 2] & 0xff) << 16 | (bytes[at + 3] & 0xff) << 24;
   }
 
   /** Whether {@code bytes} hold the first {@code length} bytes of {@code prefix} from index {@code at}. */
