@@ -16,8 +16,8 @@
 #   ROUNDS=2 scripts/import-ab.sh /tmp/bench/corpus-500000 /tmp/stop20.jar target/trialfhir.jar
 #
 # Environment: ROUNDS (1), THREADS (import --threads, 2), HEAP (-Xmx, 3g), JAVA_OPTS (more JVM flags), WORK (where
-# the stores and logs go, /tmp/trialfhir-import-ab), COLD (1). Run nothing else meanwhile: a build beside an import
-# changes its figures more than most code does.
+# the logs go, /tmp/trialfhir-import-ab), COLD (1), KEEP (1 keeps each run's store there; by default it is deleted).
+# Run nothing else meanwhile: a build beside an import changes its figures more than most code does.
 set -euo pipefail
 {  # read whole before it runs, so editing this file during a run does not change the run
 
@@ -37,6 +37,7 @@ HEAP=${HEAP:-3g}
 JAVA_OPTS=${JAVA_OPTS:-}
 WORK=${WORK:-/tmp/trialfhir-import-ab}
 COLD=${COLD:-1}
+KEEP=${KEEP:-0}
 mkdir -p "$WORK"
 
 # User seconds of a fixed loop, best of three: how fast the host runs a core right now.
@@ -62,7 +63,8 @@ thread_cpu() {
     END {
       for (t in ticks) {
         r = (t in name) ? name[t] : comm[t]
-        if (r == "trialfhir-import") r = "workers"
+        # A thread /proc names "trialfhir-impor" that jcmd never named (a very short run) is taken for a worker.
+        if (r == "trialfhir-import" || r == "trialfhir-impor") r = "workers"
         else if (r == "main" || r == "java") r = "writer"
         else if (r == "trialfhir-import-read") r = "reader"
         else if (r == "trialfhir-h2-compactor" || r == "trialfhir-h2-co") r = "compactor"
@@ -113,7 +115,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
         # One awk over every thread's stat: utime + stime, fields 14 and 15, counted after the ") " ending the name.
         awk '{ c = $0; sub(/^[^(]*\(/, "", c); sub(/\) [^)]*$/, "", c); sub(/.*\) /, ""); split(FILENAME, p, "/")
                print p[5] "\t" c "\t" ($12 + $13) }' /proc/"$pid"/task/*/stat >> "$run/cpu" 2> /dev/null || true
-        ((tick % 15 == 1)) && thread_names "$pid" "$run/names"
+        # Early, as the workers start after the corpus is listed, then every 30 s for threads started later.
+        ((tick == 2 || tick == 5 || tick % 15 == 0)) && thread_names "$pid" "$run/names"
       fi
       tick=$((tick + 1))
       sleep 2
@@ -125,6 +128,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
     read -r wall user sys rss < "$run/time"
     records=$(grep -o '^[0-9]* files' "$run/out" | cut -d' ' -f1 || true)
     closed=$(stat -c %s "$store/trialfhir.mv.db" 2> /dev/null || echo 0)
+    # A 500,000-record store is 4-7 GB: one per run would fill the disk over a few rounds.
+    [[ $KEEP == 1 ]] || rm -rf "$store"
     if [[ $status != 0 || -z $records ]]; then
       echo "| $start–$end | $(basename "$jar") | failed (exit $status; $run/err) | | | | | |"
       continue
