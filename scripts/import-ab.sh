@@ -125,7 +125,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
     wait "$timer" || status=$?
     after=$(probe)
     end=$(date -u +%H:%M)
-    read -r wall user sys rss < "$run/time"
+    # On a failed run the file may be missing or start with "Command exited with non-zero status N": unused then.
+    read -r wall user sys rss < "$run/time" 2> /dev/null || true
     records=$(grep -o '^[0-9]* files' "$run/out" | cut -d' ' -f1 || true)
     closed=$(stat -c %s "$store/trialfhir.mv.db" 2> /dev/null || echo 0)
     # A 500,000-record store is 4-7 GB: one per run would fill the disk over a few rounds.
