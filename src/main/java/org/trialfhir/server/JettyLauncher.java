@@ -58,6 +58,7 @@ public final class JettyLauncher implements AutoCloseable {
     holder.setInitOrder(0);
     context.addServlet(holder, "/fhir/*");
     context.addFilter(new FilterHolder(new ResponseBufferingFilter()), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addFilter(new FilterHolder(new UnreadBodyFilter()), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
     context.addFilter(new FilterHolder(new PlainReadFilter(servlet)), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
 
     CrossOriginHandler cors = new CrossOriginHandler();

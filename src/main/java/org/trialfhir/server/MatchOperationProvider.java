@@ -104,6 +104,9 @@ public final class MatchOperationProvider implements AutoCloseable {
    */
   @Operation(name = "$match", type = ResearchStudy.class, idempotent = false, manualRequest = true)
   public Bundle match(RequestDetails request) {
+    // The body first, before anything can refuse the request: a body left unread makes the server close the
+    // connection after answering, under a client that may already be sending its next request on it.
+    request.loadRequestContents();
     Matching m = matching.join();
     MatchRequestReader.MatchRequest match = m.reader().read(request);
     PatientData patient;

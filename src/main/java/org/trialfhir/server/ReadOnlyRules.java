@@ -51,24 +51,10 @@ final class ReadOnlyRules {
   }
 
   /**
-   * Checked before HAPI picks a handler and before anything reads a resource body. A refused request's body is left
-   * unread, so the server will close the connection after answering; the answer says so ({@code Connection: close},
-   * RFC 9112 section 9.6) so that a client does not send its next request on a connection about to close and see it
-   * fail with no answer. Reading the body instead, to keep the connection, would let anyone without a token make the
-   * server read up to {@link #MAX_BODY_BYTES} a request.
+   * Checked before HAPI picks a handler and before anything reads a resource body. A refused request's body is not
+   * read: {@link UnreadBodyFilter} drops what of it has arrived, and closes the connection when more is to come.
    */
   void check(HttpServletRequest request) {
-    try {
-      refuseWhatIsNotAllowed(request);
-    } catch (BaseServerResponseException e) {
-      if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
-        e.addResponseHeader("Connection", "close");
-      }
-      throw e;
-    }
-  }
-
-  private void refuseWhatIsNotAllowed(HttpServletRequest request) {
     String path = withoutOuterSlashes(request.getPathInfo());
     String last = path.isEmpty() ? "" : path.substring(path.lastIndexOf('/') + 1);
     checkWrite(request.getMethod().toUpperCase(Locale.ROOT), path, last, request.getHeader("Authorization"));

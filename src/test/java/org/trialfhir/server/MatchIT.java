@@ -5,15 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -225,6 +230,43 @@ class MatchIT {
         "_count is given more than once");
     ReadIT.assertOutcome(post("/ResearchStudy/$match?_count=1", json(parameters(patient)
         .addParameter("_count", new IntegerType(2)))), 400, "_count is given more than once");
+  }
+
+  /**
+   * A 400 for the URL's parameters leaves the connection usable: the body is read before anything is refused, so the
+   * server has no unread body to close the connection over. The body arrives in two parts, the second only after a
+   * pause, as from a slow client: a server that answered before reading it would close the connection under the
+   * client's next request, which would then get no answer at all (seen in CI).
+   */
+  @Test
+  void aRefusedMatchKeepsItsConnectionForTheNextRequest() throws Exception {
+    byte[] body = fixture(PATIENT).getBytes(StandardCharsets.UTF_8);
+    URI base = server.uri("/ResearchStudy/$match?_count=ten");
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      String host = "Host: " + base.getHost() + ":" + base.getPort() + "\r\n";
+      out.write(("POST " + base.getRawPath() + "?" + base.getRawQuery() + " HTTP/1.1\r\n" + host
+          + "Content-Type: application/fhir+json\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, body.length / 2);
+      out.flush();
+      Thread.sleep(300);
+      out.write(body, body.length / 2, body.length - body.length / 2);
+      out.flush();
+      RawResponse refused = RawResponse.read(in);
+      assertTrue(refused.statusLine().startsWith("HTTP/1.1 400"), refused.statusLine());
+      assertTrue(refused.body().contains("_count 'ten'"), refused.body());
+      assertFalse(refused.headers().toLowerCase(Locale.ROOT).contains("connection: close"), refused.headers());
+
+      out.write(("GET " + server.uri("/metadata").getRawPath() + " HTTP/1.1\r\n" + host + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      RawResponse next = RawResponse.read(in);
+      assertTrue(next.statusLine().startsWith("HTTP/1.1 200"), next.statusLine());
+      assertTrue(next.body().contains("\"CapabilityStatement\""), next.body());
+    }
   }
 
   @Test
