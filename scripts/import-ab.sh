@@ -6,6 +6,10 @@
 #   - the whole command (JVM start and the close's rewrite of the H2 file included), records/s, CPU a record;
 #   - CPU per thread (jcmd Thread.print every 10 s; a thread that ended keeps its last reading): the two import
 #     workers, the writer ("main"), the read-ahead, the H2 compactor, the close's copy ("pool-1-thread-*"), C2, GC;
+#   - the run's phases, from the import's own progress count (sampled every 2 s): the start (JVM, listing the corpus,
+#     opening the store) until the first trial is committed, the rate over the next two minutes (the JIT still
+#     compiling: the rate climbs from under half of the steady one), the steady rate after that, and the end after
+#     the last commit (the close's rewrite of the file);
 #   - the H2 file's largest size (sampled every 2 s) and its size once closed; peak RSS;
 #   - a probe of the host's speed before and after (user seconds of a fixed awk loop, best of three: 0.75-0.95 on a
 #     quiet host, up to 2.7 on a loaded one).
@@ -87,8 +91,30 @@ thread_names() {
     | while read -r nid name; do echo "$((nid)) $name"; done >> "$2" || true
 }
 
-echo "| run (UTC) | jar | whole command | CPU a record | per thread (s) | H2 file largest → closed | peak RSS | probe before → after |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+# The phases of run $1 from its "seconds committed" lines: "start S s, first 2 min R/s, then R/s, end S s" (the rates
+# only for a run with two minutes after the first two); the import's whole time is $2 s.
+phases() {
+  awk -v wall="$2" '
+    { t[NR] = $1; n[NR] = $2 }
+    END {
+      first = 0; last = 0
+      for (i = 1; i <= NR; i++) {
+        if (!first && n[i] > 0) first = i
+        if (n[i] > n[last]) last = i
+      }
+      if (!first || !last) exit
+      printf "start %.0f s, ", t[first]
+      # The rates only when there are two minutes of steady run to measure.
+      for (w = first; w < last && t[w] - t[first] < 120; w++) {}
+      if (t[last] - t[w] >= 120) {
+        printf "first 2 min %.0f/s, then %.0f/s, ", (n[w] - n[first]) / (t[w] - t[first]), (n[last] - n[w]) / (t[last] - t[w])
+      }
+      printf "end %.0f s", wall - t[last]
+    }' "$1/progress" 2> /dev/null || true
+}
+
+echo "| run (UTC) | jar | whole command | phases | CPU a record | per thread (s) | H2 file largest → closed | peak RSS | probe before → after |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for ((round = 1; round <= ROUNDS; round++)); do
   for jar in "$@"; do
     run=$WORK/run-$(date +%Y%m%d-%H%M%S)
@@ -101,8 +127,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
     before=$(probe)
     start=$(date -u +%H:%M)
     # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
+    launched=$(date +%s.%N)
     /usr/bin/time -o "$run/time" -f '%e %U %S %M' java -Xmx"$HEAP" $JAVA_OPTS -jar "$jar" import --no-validate \
-      --threads "$THREADS" --data-dir "$store" "$CORPUS" > "$run/out" 2> "$run/err" &
+      --progress --threads "$THREADS" --data-dir "$store" "$CORPUS" > "$run/out" 2> "$run/err" &
     timer=$!
     pid=
     largest=0
@@ -118,6 +145,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
         # Early, as the workers start after the corpus is listed, then every 30 s for threads started later.
         ((tick == 2 || tick == 5 || tick % 15 == 0)) && thread_names "$pid" "$run/names"
       fi
+      # Trials committed so far: the count on the progress bar's last redraw ("[==>  ] 1200/5000 ...").
+      committed=$(tail -c 300 "$run/err" 2> /dev/null | tr '\r' '\n' | sed -nE 's/^\[[^]]*\] ([0-9]+)\/.*/\1/p' | tail -1)
+      echo "$(awk -v a="$launched" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') ${committed:-0}" \
+        >> "$run/progress"
       tick=$((tick + 1))
       sleep 2
     done
@@ -132,13 +163,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
     # A 500,000-record store is 4-7 GB: one per run would fill the disk over a few rounds.
     [[ $KEEP == 1 ]] || rm -rf "$store"
     if [[ $status != 0 || -z $records ]]; then
-      echo "| $start–$end | $(basename "$jar") | failed (exit $status; $run/err) | | | | | |"
+      echo "| $start–$end | $(basename "$jar") | failed (exit $status; $run/err) | | | | | | |"
       continue
     fi
     awk -v s="$start–$end" -v j="$(basename "$jar")" -v w="$wall" -v u="$user" -v y="$sys" -v n="$records" \
-        -v t="$(thread_cpu "$run")" -v l="$largest" -v c="$closed" -v r="$rss" -v b="$before" -v a="$after" 'BEGIN {
-      printf "| %s | %s | %.1f s = %.1f/s | %.2f ms | %s | %.2f → %.2f GB | %.2f GB | %s → %s |\n",
-        s, j, w, n / w, (u + y) * 1000 / n, t, l / 1e9, c / 1e9, r / 1e6, b, a
+        -v p="$(phases "$run" "$wall")" -v t="$(thread_cpu "$run")" -v l="$largest" -v c="$closed" -v r="$rss" \
+        -v b="$before" -v a="$after" 'BEGIN {
+      printf "| %s | %s | %.1f s = %.1f/s | %s | %.2f ms | %s | %.2f → %.2f GB | %.2f GB | %s → %s |\n",
+        s, j, w, n / w, p, (u + y) * 1000 / n, t, l / 1e9, c / 1e9, r / 1e6, b, a
     }'
   done
 done
