@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -241,29 +237,19 @@ class MatchIT {
   @Test
   void aRefusedMatchKeepsItsConnectionForTheNextRequest() throws Exception {
     byte[] body = fixture(PATIENT).getBytes(StandardCharsets.UTF_8);
-    URI base = server.uri("/ResearchStudy/$match?_count=ten");
-    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-      socket.setSoTimeout(30_000);
-      OutputStream out = socket.getOutputStream();
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      String host = "Host: " + base.getHost() + ":" + base.getPort() + "\r\n";
-      out.write(("POST " + base.getRawPath() + "?" + base.getRawQuery() + " HTTP/1.1\r\n" + host
-          + "Content-Type: application/fhir+json\r\nContent-Length: " + body.length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.write(body, 0, body.length / 2);
-      out.flush();
+    try (RawConnection connection = new RawConnection(server)) {
+      connection.send(connection.head("POST", "/ResearchStudy/$match?_count=ten", "application/fhir+json",
+          body.length));
+      connection.send(body, 0, body.length / 2);
       Thread.sleep(300);
-      out.write(body, body.length / 2, body.length - body.length / 2);
-      out.flush();
-      RawResponse refused = RawResponse.read(in);
+      connection.send(body, body.length / 2, body.length - body.length / 2);
+      RawResponse refused = connection.read();
       assertTrue(refused.statusLine().startsWith("HTTP/1.1 400"), refused.statusLine());
       assertTrue(refused.body().contains("_count 'ten'"), refused.body());
       assertFalse(refused.headers().toLowerCase(Locale.ROOT).contains("connection: close"), refused.headers());
 
-      out.write(("GET " + server.uri("/metadata").getRawPath() + " HTTP/1.1\r\n" + host + "\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      RawResponse next = RawResponse.read(in);
+      connection.send(connection.head("GET", "/metadata", null, 0));
+      RawResponse next = connection.read();
       assertTrue(next.statusLine().startsWith("HTTP/1.1 200"), next.statusLine());
       assertTrue(next.body().contains("\"CapabilityStatement\""), next.body());
     }

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedInputStream;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +41,7 @@ class UnreadBodyIT {
   @Test
   void aRequestRefusedBeforeItsBodyHasArrivedSaysItsConnectionCloses() throws Exception {
     for (List<String> refusal : REFUSED.subList(0, 2)) {
-      try (Connection connection = new Connection()) {
+      try (RawConnection connection = new RawConnection(server)) {
         byte[] body = refusal.get(2).getBytes(StandardCharsets.UTF_8);
         connection.send(connection.head("POST", refusal.get(0), refusal.get(1), body.length));
         connection.send(Arrays.copyOf(body, 100));
@@ -53,14 +49,14 @@ class UnreadBodyIT {
         assertTrue(refused.statusLine().startsWith("HTTP/1.1 " + refusal.get(3)), refusal + refused.statusLine());
         assertTrue(refused.body().contains("OperationOutcome"), refused.body());
         assertTrue(refused.headers().toLowerCase(Locale.ROOT).contains("connection: close"), refused.headers());
-        assertEquals(-1, connection.in.read(), "the server closed the connection");
+        assertTrue(connection.closedByServer(), "the server closed the connection");
       }
     }
   }
 
   @Test
   void aRequestRefusedOnceItsBodyHasArrivedKeepsItsConnection() throws Exception {
-    try (Connection connection = new Connection()) {
+    try (RawConnection connection = new RawConnection(server)) {
       for (List<String> refusal : REFUSED) {
         byte[] body = refusal.get(2).getBytes(StandardCharsets.UTF_8);
         byte[] head = connection.head("POST", refusal.get(0), refusal.get(1), body.length);
@@ -75,42 +71,6 @@ class UnreadBodyIT {
       RawResponse next = connection.read();
       assertEquals("HTTP/1.1 200 OK", next.statusLine());
       assertTrue(next.body().contains("\"CapabilityStatement\""), next.body());
-    }
-  }
-
-  /** One HTTP/1.1 connection to the server. */
-  private static final class Connection implements AutoCloseable {
-    private final Socket socket;
-    private final InputStream in;
-    private final URI base = server.uri("/");
-
-    Connection() throws Exception {
-      socket = new Socket(base.getHost(), base.getPort());
-      socket.setSoTimeout(30_000);
-      in = new BufferedInputStream(socket.getInputStream());
-    }
-
-    /** A request's line and headers, with a body of {@code length} bytes unless the media type is null. */
-    byte[] head(String method, String path, String mediaType, int length) {
-      String head = method + " " + base.getRawPath() + path.substring(1) + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
-          + base.getPort() + "\r\n" + (mediaType == null ? "" : "Content-Type: " + mediaType + "\r\nContent-Length: "
-          + length + "\r\n") + "\r\n";
-      return head.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** Sent in one write, so that on loopback the server has it all at once. */
-    void send(byte[] bytes) throws Exception {
-      socket.getOutputStream().write(bytes);
-      socket.getOutputStream().flush();
-    }
-
-    RawResponse read() throws Exception {
-      return RawResponse.read(in);
-    }
-
-    @Override
-    public void close() throws Exception {
-      socket.close();
     }
   }
 }
