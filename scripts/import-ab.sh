@@ -18,6 +18,10 @@
 #
 #   scripts/import-ab.sh CORPUS JAR...
 #   ROUNDS=2 scripts/import-ab.sh /tmp/bench/corpus-500000 /tmp/stop20.jar target/trialfhir.jar
+#   scripts/import-ab.sh /tmp/bench/corpus-500000 /tmp/main.jar '/tmp/main.jar@-XX:CICompilerCount=3'
+#
+# A JAR may carry JVM flags of its own after an @ (JAR@FLAGS, flags separated by spaces), so that flags are compared
+# as jars are, alternated in the same rounds; JAVA_OPTS applies to every run.
 #
 # Environment: ROUNDS (1), THREADS (import --threads, 2), HEAP (-Xmx, 3g), JAVA_OPTS (more JVM flags), WORK (where
 # the logs go, /tmp/trialfhir-import-ab), COLD (1), KEEP (1 keeps each run's store there; by default it is deleted).
@@ -29,8 +33,8 @@ CORPUS=${1:?usage: scripts/import-ab.sh CORPUS JAR...}
 shift
 (($# > 0)) || { echo "import-ab: name at least one jar" >&2; exit 2; }
 [[ -d $CORPUS ]] || { echo "import-ab: $CORPUS is not a folder (make one with: generate --count N --seed 1 --out DIR)" >&2; exit 2; }
-for jar in "$@"; do
-  [[ -f $jar ]] || { echo "import-ab: $jar not found" >&2; exit 2; }
+for spec in "$@"; do
+  [[ -f ${spec%%@*} ]] || { echo "import-ab: ${spec%%@*} not found" >&2; exit 2; }
 done
 for tool in java jcmd awk /usr/bin/time; do
   command -v "$tool" > /dev/null || { echo "import-ab: $tool is needed" >&2; exit 1; }
@@ -116,7 +120,11 @@ phases() {
 echo "| run (UTC) | jar | whole command | phases | CPU a record | per thread (s) | H2 file largest → closed | peak RSS | probe before → after |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for ((round = 1; round <= ROUNDS; round++)); do
-  for jar in "$@"; do
+  for spec in "$@"; do
+    jar=${spec%%@*}
+    flags=
+    [[ $spec == *@* ]] && flags=${spec#*@}
+    label=$(basename "$jar")${flags:+ $flags}
     run=$WORK/run-$(date +%Y%m%d-%H%M%S)
     store=$run/store
     mkdir -p "$run"
@@ -126,9 +134,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
     fi
     before=$(probe)
     start=$(date -u +%H:%M)
-    # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
     launched=$(date +%s.%N)
-    /usr/bin/time -o "$run/time" -f '%e %U %S %M' java -Xmx"$HEAP" $JAVA_OPTS -jar "$jar" import --no-validate \
+    # shellcheck disable=SC2086  # JAVA_OPTS and flags are lists of flags
+    /usr/bin/time -o "$run/time" -f '%e %U %S %M' java -Xmx"$HEAP" $JAVA_OPTS $flags -jar "$jar" import --no-validate \
       --progress --threads "$THREADS" --data-dir "$store" "$CORPUS" > "$run/out" 2> "$run/err" &
     timer=$!
     pid=
@@ -163,10 +171,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
     # A 500,000-record store is 4-7 GB: one per run would fill the disk over a few rounds.
     [[ $KEEP == 1 ]] || rm -rf "$store"
     if [[ $status != 0 || -z $records ]]; then
-      echo "| $start–$end | $(basename "$jar") | failed (exit $status; $run/err) | | | | | | |"
+      echo "| $start–$end | $label | failed (exit $status; $run/err) | | | | | | |"
       continue
     fi
-    awk -v s="$start–$end" -v j="$(basename "$jar")" -v w="$wall" -v u="$user" -v y="$sys" -v n="$records" \
+    awk -v s="$start–$end" -v j="$label" -v w="$wall" -v u="$user" -v y="$sys" -v n="$records" \
         -v p="$(phases "$run" "$wall")" -v t="$(thread_cpu "$run")" -v l="$largest" -v c="$closed" -v r="$rss" \
         -v b="$before" -v a="$after" 'BEGIN {
       printf "| %s | %s | %.1f s = %.1f/s | %s | %.2f ms | %s | %.2f → %.2f GB | %.2f GB | %s → %s |\n",
