@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -115,10 +116,25 @@ public final class RecordImporter {
         List<Applied> applied = store.apply(changes(registryId, resources)).applied();
         return new Result(registryId, parsed.format(), applied, parsed.diagnostics(), mapped.diagnostics());
       } catch (VersionConflictException e) {
-        if (attempt == ATTEMPTS) {
+        if (attempt == ATTEMPTS || !backOff(attempt)) {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * Waits a random 1 to 2^attempt ms (at most 64) before the next attempt; false if interrupted. The winner of a
+   * conflict makes its versions readable a moment after its commit, so a loser retrying at once can read the old
+   * versions again on every attempt: CI saw one of six concurrent imports of one record fail that way on two cores.
+   */
+  private static boolean backOff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, (1L << Math.min(attempt, 6)) + 1));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
