@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -129,13 +128,7 @@ public final class RecordImporter {
    * versions again on every attempt: CI saw one of six concurrent imports of one record fail that way on two cores.
    */
   private static boolean backOff(int attempt) {
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(1, (1L << Math.min(attempt, 6)) + 1));
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return RetryPause.pause((1L << Math.min(attempt, 6)) + 1);
   }
 
   /** Upserts of every resource and deletes of what the trial owned and no longer has, each expecting what it read. */

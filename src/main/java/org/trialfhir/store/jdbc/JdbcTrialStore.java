@@ -25,13 +25,13 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trialfhir.store.RetryPause;
 import org.trialfhir.store.StoredJson;
 import org.trialfhir.store.TrialStore;
 import org.trialfhir.store.jdbc.VersionReads.StoredRow;
@@ -891,11 +891,8 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
     }
 
     static void backOff(int attempt) {
-      try {
-        Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * Math.min(attempt, 10)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StoreException("interrupted while retrying a write", e);
+      if (!RetryPause.pause(5L * Math.min(attempt, 10))) {
+        throw new StoreException("interrupted while retrying a write", new InterruptedException());
       }
     }
   }
