@@ -123,9 +123,9 @@ public final class RecordImporter {
   }
 
   /**
-   * Waits a random 1 to 2^attempt ms (at most 64) before the next attempt; false if interrupted. The winner of a
-   * conflict makes its versions readable a moment after its commit, so a loser retrying at once can read the old
-   * versions again on every attempt: CI saw one of six concurrent imports of one record fail that way on two cores.
+   * Waits a random 1 to 2^attempt ms (at most 64) before the next attempt; false if interrupted. The store shows the
+   * version a write lost to before it throws, so a retry reads it; the pause keeps several importers of one record,
+   * which all lost to the same winner, from retrying in step and colliding again.
    */
   private static boolean backOff(int attempt) {
     return RetryPause.pause((1L << Math.min(attempt, 6)) + 1);

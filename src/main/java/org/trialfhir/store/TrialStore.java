@@ -106,7 +106,11 @@ public interface TrialStore {
     }
   }
 
-  /** Thrown by {@link #apply} when a change's expected version is not the current one; nothing was applied. */
+  /**
+   * Thrown by {@link #apply} when a change's expected version is not the current one; nothing was applied. By the time
+   * it is thrown, this store's reads show at least {@link #currentVersion}, so a caller that reads again to retry
+   * finds what its write lost to instead of the versions it had read.
+   */
   final class VersionConflictException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient Change change;

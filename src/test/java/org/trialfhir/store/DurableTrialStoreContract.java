@@ -95,6 +95,21 @@ interface DurableTrialStoreContract extends TrialStoreContract {
   }
 
   @Test
+  default void aWriteThatLosesToAnotherInstanceLeavesItsVersionReadable() {
+    JdbcTrialStore other = another();
+    assertTrue(other.read("ResearchStudy", "NCT1").isEmpty());
+    store().put(List.of(study("NCT1", "One")));
+
+    // The other instance's view follows the feed every half second, so it still shows no study when its write,
+    // expecting none, finds version 1; a caller retrying at once must then read what it lost to.
+    TrialStore.VersionConflictException lost = assertThrows(TrialStore.VersionConflictException.class,
+        () -> other.apply(List.of(new TrialStore.Upsert(study("NCT1", "Stale"), 0))));
+    assertEquals(1, lost.currentVersion());
+    assertEquals("One", title(other, "NCT1"));
+    assertEquals("1", other.read("ResearchStudy", "NCT1").orElseThrow().getMeta().getVersionId());
+  }
+
+  @Test
   default void aWriteTheDatabaseRefusesAppliesNothing() {
     store().put(List.of(study("NCT1", "One")));
     // FHIR ids have at most 64 characters and so does the id column: the second insert fails, the first is undone.
