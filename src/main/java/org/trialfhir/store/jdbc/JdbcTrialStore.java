@@ -803,12 +803,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
       if (current.seq() == written.seq() - 1) {
         current.apply(written.rows(), written.seq());
       } else if (current.seq() < written.seq()) {
-        try {
-          catchUp();
-        } catch (SQLException e) {
-          // Committed all the same; the poller will show it once the database answers again.
-          LOG.warn("store: cannot follow the change feed: {}", e.getMessage());
-        }
+        showCommitted();
       }
     }
   }
@@ -827,7 +822,7 @@ public final class JdbcTrialStore implements TrialStore, StoredJson, AutoCloseab
       try {
         catchUp();
       } catch (SQLException e) {
-        // The conflict is still the caller's answer; the poller shows the winner once the database answers again.
+        // What was committed stays committed; the poller shows it once the database answers again.
         LOG.warn("store: cannot follow the change feed: {}", e.getMessage());
       }
     }
